@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * api.h - internal interface between the request dispatcher (api.c) and the
+ * method implementations (api_config.c, api_runtime.c).
+ */
+#ifndef ZONE_API_H
+#define ZONE_API_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "zone.h"
+
+typedef int (*api_fn)(struct zone_ctx *ctx, json_t *params, json_t **reply,
+		      struct zone_error *err);
+
+struct api_method {
+	const char *name;
+	api_fn fn;
+};
+
+int api_param_str(json_t *params, const char *key, bool required, const char **out,
+		  struct zone_error *err);
+int api_param_strv(json_t *params, const char *key, char ***out, struct zone_error *err);
+int api_param_bool(json_t *params, const char *key, bool *out, struct zone_error *err);
+int api_param_uint(json_t *params, const char *key, uint64_t max, uint64_t *out,
+		   struct zone_error *err);
+int api_param_name(json_t *params, const char **name, struct zone_error *err);
+
+unsigned api_caller_auths(const struct zone_caller *c, const struct zone_config *cfg);
+int api_require_root(struct zone_ctx *ctx, const char *what, struct zone_error *err);
+int api_require_auth(struct zone_ctx *ctx, const struct zone_config *cfg, unsigned need,
+		     const char *what, struct zone_error *err);
+
+/* api_config.c: configuration verbs */
+int api_create(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_delete(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_list(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_show(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_set(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_add(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_remove(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_verify(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_mark(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+
+#endif

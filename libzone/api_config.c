@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * api_config.c - the configuration verbs: create, delete, list, show, set,
+ * add, remove, verify, mark.
+ *
+ * Theory: a config edit is read-modify-validate-write under the zone lock.
+ * The config is turned back into canonical JSON, edited there (typed by the
+ * schema in config.c), parsed again in full, and only then written with an
+ * atomic replace; a refused edit leaves the file byte-for-byte unchanged.
+ * Creation takes the store lock (names and zonepaths are global), writes the
+ * config and then the state; if the state cannot be written the config is
+ * removed again, so a zone either exists completely or not at all.
+ * Everything here is root-only except list/show, which a delegated user may
+ * use on zones they hold an authorization for.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "util.h"
+
+/* Keys that describe where and what the root is: fixed once installed. */
+static const char *const install_fixed_keys[] = { "brand", "zonepath" };
+
+static json_t *zone_summary(struct zone_store *s, const char *name)
+{
+	struct zone_error err = { 0 };
+	struct zone_config *c = NULL;
+	json_t *o = json_pack("{s:s}", "name", name);
+	if (zone_store_load_config(s, name, &c, &err) < 0) {
+		json_object_set_new(o, "state", json_string("error"));
+		json_object_set_new(o, "error", json_string(err.msg));
+		return o;
+	}
+	struct zone_status st;
+	if (zone_store_load_status(s, name, &st, &err) < 0) {
+		json_object_set_new(o, "state", json_string("error"));
+		json_object_set_new(o, "error", json_string(err.msg));
+	} else {
+		json_object_set_new(o, "state", json_string(zone_state_to_string(st.state)));
+		bool live = st.state == ZONE_STATE_READY || st.state == ZONE_STATE_RUNNING ||
+			    st.state == ZONE_STATE_SHUTTING_DOWN;
+		json_object_set_new(o, "id", live && st.slot > 0 ? json_integer(st.slot) : json_null());
+		if (live && st.init_pid > 0)
+			json_object_set_new(o, "init_pid", json_integer(st.init_pid));
+		if (live && st.kernel_zone_id > 0)
+			json_object_set_new(o, "kernel_zone_id", json_integer(st.kernel_zone_id));
+		zone_status_reset(&st);
+	}
+	json_object_set_new(o, "zonepath", json_string(c->zonepath));
+	json_object_set_new(o, "brand", json_string(c->brand));
+	json_object_set_new(o, "ip_type", json_string(zone_ip_type_to_string(c->ip_type)));
+	json_object_set_new(o, "autoboot", json_boolean(c->autoboot));
+	zone_config_free(c);
+	return o;
+}
+
+/* Does `path` overlap any other zone's zonepath, or the store itself? */
+static int zonepath_conflict(struct zone_store *s, const struct zone_config *c,
+			     struct zone_error *err)
+{
+	const char *root = zone_store_root(s);
+	if (zone_path_is_under(root, c->zonepath))
+		return zone_error_set(err, EINVAL, "zonepath: \"%s\": contains the zones root %s",
+				      c->zonepath, root);
+	_cleanup_free_ char *index = zone_strdup_printf("%s/index", root);
+	_cleanup_free_ char *logd = zone_strdup_printf("%s/log", root);
+	_cleanup_free_ char *rund = zone_strdup_printf("%s/run", root);
+	if (!index || !logd || !rund)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	if (zone_path_is_under(c->zonepath, index) || zone_path_is_under(c->zonepath, logd) ||
+	    zone_path_is_under(c->zonepath, rund))
+		return zone_error_set(err, EINVAL, "zonepath: \"%s\": inside the zones store",
+				      c->zonepath);
+	_cleanup_strv_ char **names = NULL;
+	int r = zone_store_list(s, &names, err);
+	if (r < 0)
+		return r;
+	for (char **n = names; *n; n++) {
+		if (strcmp(*n, c->name) == 0)
+			continue;
+		struct zone_config *o = NULL;
+		if (zone_store_load_config(s, *n, &o, NULL) < 0)
+			continue;
+		bool clash = zone_path_is_under(c->zonepath, o->zonepath) ||
+			     zone_path_is_under(o->zonepath, c->zonepath);
+		if (clash) {
+			r = zone_error_set(err, EEXIST,
+					   "zonepath: \"%s\": overlaps zone %s (zonepath %s)",
+					   c->zonepath, o->name, o->zonepath);
+			zone_config_free(o);
+			return r;
+		}
+		zone_config_free(o);
+	}
+	return 0;
+}
+
+/* Fill defaults that depend on the store: zonepath. */
+static int apply_defaults(struct zone_store *s, json_t *j, const char *name)
+{
+	if (!json_object_get(j, "zonepath")) {
+		_cleanup_free_ char *zp = zone_strdup_printf("%s/zones/%s", zone_store_root(s), name);
+		if (!zp)
+			return -ENOMEM;
+		json_object_set_new(j, "zonepath", json_string(zp));
+	}
+	return 0;
+}
+
+int api_create(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+{
+	const char *name, *brand;
+	int r = api_param_name(params, &name, err);
+	if (r < 0)
+		return r;
+	if ((r = api_require_root(ctx, "create", err)) < 0)
+		return r;
+	if ((r = api_param_str(params, "brand", false, &brand, err)) < 0)
+		return r;
+	_cleanup_free_ char **sets = NULL;
+	if ((r = api_param_strv(params, "set", &sets, err)) < 0)
+		return r;
+	json_t *from = json_object_get(params, "config");
+	if (json_is_null(from))
+		from = NULL;
+	if (from && !json_is_object(from))
+		return zone_error_set(err, EINVAL, "request: \"config\": not an object");
+
+	_cleanup_json_ json_t *j = from ? json_deep_copy(from) : json_object();
+	if (!j)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	json_t *fname = json_object_get(j, "name");
+	if (fname && (!json_is_string(fname) || strcmp(json_string_value(fname), name) != 0)) {
+		_cleanup_free_ char *q = json_is_string(fname) ?
+						 zone_quote(json_string_value(fname), 80) :
+						 strdup("(not a string)");
+		return zone_error_set(err, EINVAL,
+				      "create %s: zone.json: name: %s: does not match the zone name",
+				      name, q ? q : "?");
+	}
+	json_object_set_new(j, "name", json_string(name));
+	if (brand)
+		json_object_set_new(j, "brand", json_string(brand));
+	for (char **a = sets; a && *a; a++)
+		if ((r = zone_config_json_set(j, *a, err)) < 0)
+			return zone_error_wrap(err, "create %s: --set", name);
+	if (!json_object_get(j, "brand"))
+		return zone_error_set(err, EINVAL, "create %s: no brand given (--brand NAME)", name);
+	if ((r = apply_defaults(ctx->store, j, name)) < 0)
+		return zone_error_set(err, -r, "out of memory");
+
+	struct zone_config *c = NULL;
+	if ((r = zone_config_from_json(j, "zone.json", &c, err)) < 0)
+		return zone_error_wrap(err, "create %s", name);
+	struct zone_brand *b = NULL;
+	if ((r = zone_brand_load(c->brand, &b, err)) < 0) {
+		zone_config_free(c);
+		return zone_error_wrap(err, "create %s", name);
+	}
+	zone_brand_free(b);
+
+	struct zone_lock *sl = NULL;
+	if ((r = zone_store_lock(ctx->store, NULL, &sl, err)) < 0) {
+		zone_config_free(c);
+		return r;
+	}
+	if (zone_store_exists(ctx->store, name) > 0) {
+		r = zone_error_set(err, EEXIST, "create %s: a zone of that name exists", name);
+	} else if ((r = zonepath_conflict(ctx->store, c, err)) < 0) {
+		zone_error_wrap(err, "create %s", name);
+	} else if ((r = zone_store_save_config(ctx->store, c, err)) >= 0) {
+		struct zone_status st;
+		zone_status_reset(&st);
+		st.state = ZONE_STATE_CONFIGURED;
+		if ((r = zone_store_save_status(ctx->store, name, &st, err)) < 0)
+			zone_store_remove(ctx->store, name, NULL); /* roll back */
+	}
+	zone_lock_release(sl);
+	zone_config_free(c);
+	if (r < 0)
+		return r;
+	*reply = json_pack("{s:s,s:s}", "name", name, "state", "configured");
+	return 0;
+}
+
+int api_delete(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+{
+	const char *name;
+	int r = api_param_name(params, &name, err);
+	if (r < 0)
+		return r;
+	if ((r = api_require_root(ctx, "delete", err)) < 0)
+		return r;
+	struct zone_lock *sl = NULL, *zl = NULL;
+	if ((r = zone_store_lock(ctx->store, NULL, &sl, err)) < 0)
+		return r;
+	if ((r = zone_store_lock(ctx->store, name, &zl, err)) < 0)
+		goto out;
+	if (zone_store_exists(ctx->store, name) <= 0) {
+		r = zone_error_set(err, ENOENT, "delete %s: no such zone", name);
+		goto out;
+	}
+	struct zone_status st;
+	if (zone_store_load_status(ctx->store, name, &st, NULL) == 0) {
+		enum zone_state s = st.state;
+		zone_status_reset(&st);
+		if (s != ZONE_STATE_CONFIGURED) {
+			r = zone_error_set(err, EBUSY,
+					   "delete %s: the zone is %s; it must be configured "
+					   "(halt and uninstall it first)",
+					   name, zone_state_to_string(s));
+			goto out;
+		}
+	}
+	/* A zone with an unreadable state file can still be deleted by root. */
+	r = zone_store_remove(ctx->store, name, err);
+	if (r >= 0)
+		*reply = json_pack("{s:s,s:b}", "name", name, "deleted", 1);
+out:
+	zone_lock_release(zl);
+	zone_lock_release(sl);
+	return r;
+}
+
+int api_list(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+{
+	_cleanup_strv_ char **names = NULL;
+	int r = zone_store_list(ctx->store, &names, err);
+	if (r < 0)
+		return r;
+	json_t *arr = json_array();
+	for (char **n = names; *n; n++) {
+		if (ctx->caller.uid != 0) {
+			struct zone_config *c = NULL;
+			if (zone_store_load_config(ctx->store, *n, &c, NULL) < 0)
+				continue;
+			unsigned a = api_caller_auths(&ctx->caller, c);
+			zone_config_free(c);
+			if (!a)
+				continue;
+		}
+		json_array_append_new(arr, zone_summary(ctx->store, *n));
+	}
+	*reply = json_pack("{s:o}", "zones", arr);
+	return 0;
+}
+
+/* Load a zone's config for a verb; `need` == 0 means root only. */
+static int load_for(struct zone_ctx *ctx, const char *verb, const char *name, unsigned need,
+		    struct zone_config **c, struct zone_error *err)
+{
+	int r = zone_store_load_config(ctx->store, name, c, err);
+	if (r < 0)
+		return zone_error_wrap(err, "%s", verb);
+	r = need ? api_require_auth(ctx, *c, need, verb, err) : api_require_root(ctx, verb, err);
+	if (r < 0) {
+		zone_config_free(*c);
+		*c = NULL;
+	}
+	return r;
+}
+
+int api_show(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+{
+	const char *name;
+	int r = api_param_name(params, &name, err);
+	if (r < 0)
+		return r;
+	struct zone_config *c = NULL;
+	unsigned any = ZONE_AUTH_LOGIN | ZONE_AUTH_MANAGE | ZONE_AUTH_CLONE;
+	if (ctx->caller.uid != 0) {
+		if ((r = zone_store_load_config(ctx->store, name, &c, err)) < 0)
+			return zone_error_wrap(err, "show");
+		if (!(api_caller_auths(&ctx->caller, c) & any)) {
+			zone_config_free(c);
+			return zone_error_set(err, EPERM,
+					      "show %s: permission denied (no authorization on this zone)",
+					      name);
+		}
+	} else if ((r = load_for(ctx, "show", name, 0, &c, err)) < 0) {
+		return r;
+	}
+	json_t *j = zone_config_to_json(c);
+	zone_config_free(c);
+	*reply = json_pack("{s:o}", "config", j);
+	return 0;
+}
+
+/* The shared body of set/add/remove: edit the JSON form, re-validate, save. */
+typedef int (*edit_fn)(json_t *j, json_t *params, struct zone_error *err);
+
+static int edit_config(struct zone_ctx *ctx, json_t *params, const char *verb, edit_fn fn,
+		       json_t **reply, struct zone_error *err)
+{
+	const char *name;
+	int r = api_param_name(params, &name, err);
+	if (r < 0)
+		return r;
+	if ((r = api_require_root(ctx, verb, err)) < 0)
+		return r;
+	struct zone_lock *zl = NULL;
+	if ((r = zone_store_lock(ctx->store, name, &zl, err)) < 0)
+		return zone_error_wrap(err, "%s", verb);
+	struct zone_config *old = NULL, *neu = NULL;
+	_cleanup_json_ json_t *j = NULL, *jo = NULL;
+	if ((r = zone_store_load_config(ctx->store, name, &old, err)) < 0) {
+		zone_error_wrap(err, "%s", verb);
+		goto out;
+	}
+	j = zone_config_to_json(old);
+	if ((r = fn(j, params, err)) < 0) {
+		zone_error_wrap(err, "%s %s", verb, name);
+		goto out;
+	}
+	if ((r = zone_config_from_json(j, "zone.json", &neu, err)) < 0) {
+		zone_error_wrap(err, "%s %s", verb, name);
+		goto out;
+	}
+	struct zone_status st;
+	enum zone_state state = ZONE_STATE_CONFIGURED;
+	if (zone_store_load_status(ctx->store, name, &st, NULL) == 0) {
+		state = st.state;
+		zone_status_reset(&st);
+	}
+	jo = zone_config_to_json(old);
+	for (size_t i = 0; i < ELEMENTSOF(install_fixed_keys); i++) {
+		const char *k = install_fixed_keys[i];
+		if (state != ZONE_STATE_CONFIGURED &&
+		    !json_equal(json_object_get(jo, k), json_object_get(j, k))) {
+			r = zone_error_set(err, EBUSY,
+					   "%s %s: %s cannot change while the zone is %s "
+					   "(uninstall it first)",
+					   verb, name, k, zone_state_to_string(state));
+			goto out;
+		}
+	}
+	if (strcmp(old->brand, neu->brand) != 0) {
+		struct zone_brand *b = NULL;
+		if ((r = zone_brand_load(neu->brand, &b, err)) < 0) {
+			zone_error_wrap(err, "%s %s", verb, name);
+			goto out;
+		}
+		zone_brand_free(b);
+	}
+	if (strcmp(old->zonepath, neu->zonepath) != 0 &&
+	    (r = zonepath_conflict(ctx->store, neu, err)) < 0) {
+		zone_error_wrap(err, "%s %s", verb, name);
+		goto out;
+	}
+	if ((r = zone_store_save_config(ctx->store, neu, err)) < 0)
+		goto out;
+	*reply = json_pack("{s:s,s:o}", "name", name, "config", zone_config_to_json(neu));
+out:
+	zone_config_free(old);
+	zone_config_free(neu);
+	zone_lock_release(zl);
+	return r;
+}
+
+static int do_set(json_t *j, json_t *params, struct zone_error *err)
+{
+	_cleanup_free_ char **as = NULL;
+	int r = api_param_strv(params, "assignments", &as, err);
+	if (r < 0)
+		return r;
+	if (!as || !as[0])
+		return zone_error_set(err, EINVAL, "nothing to set (give key=value)");
+	for (char **a = as; *a; a++)
+		if ((r = zone_config_json_set(j, *a, err)) < 0)
+			return r;
+	return 0;
+}
+
+static int do_add_remove(json_t *j, json_t *params, bool add, struct zone_error *err)
+{
+	const char *kind;
+	int r = api_param_str(params, "kind", true, &kind, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char **as = NULL;
+	if ((r = api_param_strv(params, "properties", &as, err)) < 0)
+		return r;
+	return add ? zone_config_json_add(j, kind, as, err) :
+		     zone_config_json_remove(j, kind, as, err);
+}
+
+static int do_add(json_t *j, json_t *params, struct zone_error *err)
+{
+	return do_add_remove(j, params, true, err);
+}
+
+static int do_remove(json_t *j, json_t *params, struct zone_error *err)
+{
+	return do_add_remove(j, params, false, err);
+}
+
+int api_set(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+{
+	return edit_config(ctx, params, "set", do_set, reply, err);
+}
+
+int api_add(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+{
+	return edit_config(ctx, params, "add", do_add, reply, err);
+}
+
+int api_remove(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+{
+	return edit_config(ctx, params, "remove", do_remove, reply, err);
+}
+
+int api_verify(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+{
+	const char *name;
+	int r = api_param_name(params, &name, err);
+	if (r < 0)
+		return r;
+	struct zone_config *c = NULL;
+	if ((r = load_for(ctx, "verify", name, 0, &c, err)) < 0)
+		return r;
+	_cleanup_json_ json_t *problems = json_array();
+	zone_verify(ctx->store, c, problems);
+	struct zone_error perr = { 0 };
+	if (zonepath_conflict(ctx->store, c, &perr) < 0)
+		json_array_append_new(problems, json_string(perr.msg));
+	zone_config_free(c);
+	*reply = json_pack("{s:s,s:b,s:O}", "name", name, "ok", json_array_size(problems) == 0,
+			   "problems", problems);
+	return 0;
+}
+
+int api_mark(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+{
+	const char *name, *state;
+	int r = api_param_name(params, &name, err);
+	if (r < 0)
+		return r;
+	if ((r = api_param_str(params, "state", true, &state, err)) < 0)
+		return r;
+	if ((r = api_require_root(ctx, "mark", err)) < 0)
+		return r;
+	enum zone_state to = zone_state_from_string(state);
+	if (to != ZONE_STATE_INCOMPLETE && to != ZONE_STATE_INSTALLED) {
+		_cleanup_free_ char *q = zone_quote(state, 40);
+		return zone_error_set(err, EINVAL, "mark %s: %s: not one of incomplete, installed",
+				      name, q);
+	}
+	struct zone_lock *zl = NULL;
+	if ((r = zone_store_lock(ctx->store, name, &zl, err)) < 0)
+		return zone_error_wrap(err, "mark");
+	struct zone_config *c = NULL;
+	struct zone_status st;
+	zone_status_reset(&st);
+	if ((r = zone_store_load_config(ctx->store, name, &c, err)) < 0) {
+		zone_error_wrap(err, "mark");
+		goto out;
+	}
+	if ((r = zone_store_load_status(ctx->store, name, &st, err)) < 0)
+		goto out;
+	if (st.state != to && !(st.state == ZONE_STATE_INSTALLED && to == ZONE_STATE_INCOMPLETE) &&
+	    !(st.state == ZONE_STATE_INCOMPLETE && to == ZONE_STATE_INSTALLED)) {
+		r = zone_error_set(err, EBUSY, "mark %s %s: the zone is %s (mark works between "
+				   "incomplete and installed)", name, state,
+				   zone_state_to_string(st.state));
+		goto out;
+	}
+	if (to == ZONE_STATE_INSTALLED) {
+		_cleanup_free_ char *root = zone_store_root_path(c);
+		struct stat sb;
+		if (!root || lstat(root, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+			r = zone_error_set(err, ENOENT,
+					   "mark %s installed: the zone root %s does not exist",
+					   name, root ? root : "?");
+			goto out;
+		}
+	}
+	if ((r = zone_store_set_state(ctx->store, name, to, err)) < 0)
+		goto out;
+	*reply = json_pack("{s:s,s:s}", "name", name, "state", zone_state_to_string(to));
+out:
+	zone_status_reset(&st);
+	zone_config_free(c);
+	zone_lock_release(zl);
+	return r;
+}

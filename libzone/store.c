@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * store.c - ZONES_ROOT on disk: the index of configs and states, locks,
+ * atomic writes, and the allocation of zone slots (id and uid range).
+ *
+ * Theory:
+ *   ZONES_ROOT/index/NAME.json   the config (zone.json(5)); its presence is
+ *                                what makes a zone exist
+ *   ZONES_ROOT/index/NAME.state  the runtime record (state, slot, pids)
+ *   ZONES_ROOT/index/NAME.lock   the per-zone lock (OFD write lock)
+ *   ZONES_ROOT/.lock             the store lock: creation, deletion, slots
+ *   ZONES_ROOT/zones/NAME/root   the zone root (default zonepath)
+ *   ZONES_ROOT/log/              console and audit logs
+ *
+ * Lock order: store lock before any zone lock; never two zone locks.  Every
+ * program that uses libzone (zoned, zonectl without a daemon, tests) takes
+ * the same OFD locks, so they serialize against each other.  A lock file
+ * may be unlinked by `delete` while someone waits on it: after taking it we
+ * check the path still names the inode we locked, else we retry.
+ *
+ * Every file is replaced atomically (zone_file_write_atomic): a crash leaves
+ * the old or the new content, never a mix.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "zone.h"
+#include "util.h"
+
+#define DEFAULT_ROOT "/var/lib/zones"
+#define MAX_SLOT 9999
+#define UID_BASE 1000000000u
+#define STATUS_MAX (1 << 20)
+#define CONFIG_MAX (1 << 20)
+
+struct zone_store {
+	char *root;
+	char *index;
+};
+
+struct zone_lock {
+	int fd;
+};
+
+const char *zone_store_root(const struct zone_store *s)
+{
+	return s->root;
+}
+
+int zone_store_open(const char *root, struct zone_store **out, struct zone_error *err)
+{
+	if (!root || !*root)
+		root = getenv("ZONES_ROOT");
+	if (!root || !*root)
+		root = DEFAULT_ROOT;
+	if (!zone_path_is_normal_absolute(root) || strcmp(root, "/") == 0) {
+		_cleanup_free_ char *q = zone_quote(root, 100);
+		return zone_error_set(err, EINVAL,
+				      "zones root: %s: not an absolute, normalized path", q);
+	}
+	struct zone_store *s = calloc(1, sizeof(*s));
+	if (!s)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	s->root = strdup(root);
+	s->index = zone_strdup_printf("%s/index", root);
+	if (!s->root || !s->index) {
+		zone_store_close(s);
+		return zone_error_set(err, ENOMEM, "out of memory");
+	}
+	const char *subs[] = { "", "/index", "/zones", "/log", "/run" };
+	for (size_t i = 0; i < ELEMENTSOF(subs); i++) {
+		_cleanup_free_ char *d = zone_strdup_printf("%s%s", root, subs[i]);
+		int r = d ? zone_mkdir_p(d, 0700) : -ENOMEM;
+		if (r < 0) {
+			zone_store_close(s);
+			return zone_error_errno(err, -r, "zones root: create %s", d ? d : root);
+		}
+	}
+	*out = s;
+	return 0;
+}
+
+void zone_store_close(struct zone_store *s)
+{
+	if (!s)
+		return;
+	free(s->root);
+	free(s->index);
+	free(s);
+}
+
+static char *index_path(struct zone_store *s, const char *name, const char *ext)
+{
+	return zone_strdup_printf("%s/%s.%s", s->index, name, ext);
+}
+
+/* ---- atomic writes ---------------------------------------------------------- */
+
+int zone_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+			   struct zone_error *err)
+{
+	_cleanup_free_ char *dcopy = strdup(path);
+	_cleanup_free_ char *tmp = zone_strdup_printf("%s.tmp.XXXXXX", path);
+	if (!dcopy || !tmp)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	const char *dir = dirname(dcopy);
+
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return zone_error_errno(err, errno, "write %s: create temporary file", path);
+	int r = 0;
+	if (fchmod(fd, mode) < 0)
+		r = -errno;
+	if (r == 0)
+		r = zone_write_all(fd, data, len);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return zone_error_errno(err, -r, "write %s", path);
+	}
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd) < 0)
+		return zone_error_errno(err, errno, "write %s: sync directory", path);
+	return 0;
+}
+
+static int write_json_atomic(const char *path, json_t *j, struct zone_error *err)
+{
+	_cleanup_free_ char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+	if (!text)
+		return zone_error_set(err, ENOMEM, "write %s: cannot serialize", path);
+	size_t n = strlen(text);
+	text[n] = '\n'; /* json_dumps leaves room for NUL; replace and write n+1 */
+	int r = zone_file_write_atomic(path, text, n + 1, 0600, err);
+	text[n] = '\0';
+	return r;
+}
+
+/* ---- locks ------------------------------------------------------------------ */
+
+static int lock_file(const char *path, struct zone_lock **out, struct zone_error *err)
+{
+	for (int attempt = 0; attempt < 100; attempt++) {
+		_cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return zone_error_errno(err, errno, "lock %s", path);
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		while (fcntl(fd, F_OFD_SETLKW, &fl) < 0) {
+			if (errno != EINTR)
+				return zone_error_errno(err, errno, "lock %s", path);
+		}
+		struct stat a, b;
+		if (fstat(fd, &a) < 0)
+			return zone_error_errno(err, errno, "lock %s", path);
+		if (stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev &&
+		    a.st_nlink > 0) {
+			struct zone_lock *l = malloc(sizeof(*l));
+			if (!l)
+				return zone_error_set(err, ENOMEM, "out of memory");
+			l->fd = TAKE_FD(fd);
+			*out = l;
+			return 0;
+		}
+		/* the file was deleted (zone deleted) while we waited: retry */
+	}
+	return zone_error_set(err, EAGAIN, "lock %s: keeps being replaced", path);
+}
+
+int zone_store_lock(struct zone_store *s, const char *name, struct zone_lock **out,
+		    struct zone_error *err)
+{
+	if (!name) {
+		_cleanup_free_ char *p = zone_strdup_printf("%s/.lock", s->root);
+		return p ? lock_file(p, out, err) : -ENOMEM;
+	}
+	int r = zone_name_validate(name, err);
+	if (r < 0)
+		return r;
+	/* Never create a lock file for a zone that does not exist. */
+	if ((r = zone_store_exists(s, name)) <= 0)
+		return r < 0 ? zone_error_set(err, -r, "out of memory") :
+			       zone_error_set(err, ENOENT, "zone %s: no such zone", name);
+	_cleanup_free_ char *p = index_path(s, name, "lock");
+	if (!p)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	if ((r = lock_file(p, out, err)) < 0)
+		return r;
+	/* Deleted while we waited: the lock file was unlinked and we retried. */
+	if (zone_store_exists(s, name) <= 0) {
+		unlink(p); /* we recreated it while retrying; a waiter behind us retries too */
+		zone_lock_release(*out);
+		*out = NULL;
+		return zone_error_set(err, ENOENT, "zone %s: no such zone", name);
+	}
+	return 0;
+}
+
+void zone_lock_release(struct zone_lock *l)
+{
+	if (!l)
+		return;
+	close(l->fd); /* closing the last fd of the description drops the OFD lock */
+	free(l);
+}
+
+/* ---- configs and states -------------------------------------------------------- */
+
+int zone_store_exists(struct zone_store *s, const char *name)
+{
+	_cleanup_free_ char *p = index_path(s, name, "json");
+	if (!p)
+		return -ENOMEM;
+	return access(p, F_OK) == 0 ? 1 : 0;
+}
+
+int zone_store_load_config(struct zone_store *s, const char *name, struct zone_config **out,
+			   struct zone_error *err)
+{
+	int r = zone_name_validate(name, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *p = index_path(s, name, "json");
+	_cleanup_free_ char *text = NULL;
+	ssize_t n = zone_read_file(p, &text, CONFIG_MAX);
+	if (n == -ENOENT)
+		return zone_error_set(err, ENOENT, "zone %s: no such zone", name);
+	if (n < 0)
+		return zone_error_errno(err, (int)-n, "zone %s: read %s", name, p);
+	_cleanup_free_ char *origin = zone_strdup_printf("%s.json", name);
+	r = zone_config_parse(text, (size_t)n, origin, out, err);
+	if (r < 0)
+		return r;
+	if (strcmp((*out)->name, name) != 0) {
+		_cleanup_free_ char *q = zone_quote((*out)->name, 80);
+		zone_config_free(*out);
+		*out = NULL;
+		return zone_error_set(err, EINVAL, "%s.json: name: %s: does not match the file name",
+				      name, q);
+	}
+	return 0;
+}
+
+int zone_store_save_config(struct zone_store *s, const struct zone_config *c,
+			   struct zone_error *err)
+{
+	_cleanup_json_ json_t *j = zone_config_to_json(c);
+	_cleanup_free_ char *p = index_path(s, c->name, "json");
+	if (!j || !p)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	return write_json_atomic(p, j, err);
+}
+
+void zone_status_reset(struct zone_status *st)
+{
+	if (st->extra)
+		json_decref(st->extra);
+	memset(st, 0, sizeof(*st));
+	st->slot = -1;
+}
+
+static int get_int_field(json_t *j, const char *key, long long min, long long max, long long *out)
+{
+	json_t *v = json_object_get(j, key);
+	if (!v) {
+		*out = 0;
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+		return -EINVAL;
+	*out = json_integer_value(v);
+	return 0;
+}
+
+int zone_store_load_status(struct zone_store *s, const char *name, struct zone_status *st,
+			   struct zone_error *err)
+{
+	memset(st, 0, sizeof(*st));
+	st->slot = -1;
+	int r = zone_name_validate(name, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *p = index_path(s, name, "state");
+	_cleanup_free_ char *text = NULL;
+	ssize_t n = zone_read_file(p, &text, STATUS_MAX);
+	if (n == -ENOENT)
+		return zone_error_set(err, ENOENT, "zone %s: state file %s is missing", name, p);
+	if (n < 0)
+		return zone_error_errno(err, (int)-n, "zone %s: read %s", name, p);
+	json_error_t je;
+	_cleanup_json_ json_t *j = json_loadb(text, (size_t)n, 0, &je);
+	if (!j || !json_is_object(j))
+		return zone_error_set(err, EINVAL, "zone %s: %s.state: corrupt (%s)", name, name,
+				      j ? "not an object" : je.text);
+	const char *state = json_string_value(json_object_get(j, "state"));
+	st->state = zone_state_from_string(state);
+	if (st->state == ZONE_STATE_INVALID)
+		return zone_error_set(err, EINVAL, "zone %s: %s.state: state: not a zone state",
+				      name, name);
+	long long v;
+	if (get_int_field(j, "slot", -1, MAX_SLOT, &v) < 0)
+		goto corrupt;
+	st->slot = json_object_get(j, "slot") ? (int)v : -1;
+	if (get_int_field(j, "uid_base", 0, UINT32_MAX, &v) < 0)
+		goto corrupt;
+	st->uid_base = (uint32_t)v;
+	if (get_int_field(j, "init_pid", 0, INT32_MAX, &v) < 0)
+		goto corrupt;
+	st->init_pid = (pid_t)v;
+	if (get_int_field(j, "init_start", 0, INT64_MAX, &v) < 0)
+		goto corrupt;
+	st->init_start = (uint64_t)v;
+	if (get_int_field(j, "monitor_pid", 0, INT32_MAX, &v) < 0)
+		goto corrupt;
+	st->monitor_pid = (pid_t)v;
+	if (get_int_field(j, "monitor_start", 0, INT64_MAX, &v) < 0)
+		goto corrupt;
+	st->monitor_start = (uint64_t)v;
+	if (get_int_field(j, "kernel_zone_id", 0, 9999, &v) < 0)
+		goto corrupt;
+	st->kernel_zone_id = (int)v;
+	json_t *extra = json_object_get(j, "extra");
+	if (extra && json_is_object(extra))
+		st->extra = json_incref(extra);
+	return 0;
+corrupt:
+	return zone_error_set(err, EINVAL, "zone %s: %s.state: corrupt", name, name);
+}
+
+int zone_store_save_status(struct zone_store *s, const char *name, const struct zone_status *st,
+			   struct zone_error *err)
+{
+	_cleanup_json_ json_t *j = json_object();
+	_cleanup_free_ char *p = index_path(s, name, "state");
+	if (!j || !p)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	json_object_set_new(j, "state", json_string(zone_state_to_string(st->state)));
+	if (st->slot >= 0)
+		json_object_set_new(j, "slot", json_integer(st->slot));
+	if (st->uid_base)
+		json_object_set_new(j, "uid_base", json_integer(st->uid_base));
+	if (st->init_pid > 0) {
+		json_object_set_new(j, "init_pid", json_integer(st->init_pid));
+		json_object_set_new(j, "init_start", json_integer((json_int_t)st->init_start));
+	}
+	if (st->monitor_pid > 0) {
+		json_object_set_new(j, "monitor_pid", json_integer(st->monitor_pid));
+		json_object_set_new(j, "monitor_start", json_integer((json_int_t)st->monitor_start));
+	}
+	if (st->kernel_zone_id > 0)
+		json_object_set_new(j, "kernel_zone_id", json_integer(st->kernel_zone_id));
+	if (st->extra && json_object_size(st->extra))
+		json_object_set(j, "extra", st->extra);
+	return write_json_atomic(p, j, err);
+}
+
+int zone_store_set_state(struct zone_store *s, const char *name, enum zone_state to,
+			 struct zone_error *err)
+{
+	struct zone_status st;
+	int r = zone_store_load_status(s, name, &st, err);
+	if (r < 0)
+		return r;
+	if (st.state != to && !zone_state_transition_ok(st.state, to)) {
+		r = zone_error_set(err, EBUSY, "zone %s: cannot go from %s to %s", name,
+				   zone_state_to_string(st.state), zone_state_to_string(to));
+		zone_status_reset(&st);
+		return r;
+	}
+	st.state = to;
+	r = zone_store_save_status(s, name, &st, err);
+	zone_status_reset(&st);
+	return r;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int zone_store_list(struct zone_store *s, char ***out, struct zone_error *err)
+{
+	_cleanup_closedir_ DIR *d = opendir(s->index);
+	if (!d)
+		return zone_error_errno(err, errno, "list %s", s->index);
+	size_t n = 0, cap = 16;
+	_cleanup_strv_ char **v = calloc(cap + 1, sizeof(char *));
+	if (!v)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		char name[256];
+		memcpy(name, de->d_name, len - 5);
+		name[len - 5] = '\0';
+		if (zone_name_validate(name, NULL) < 0)
+			continue;
+		if (n == cap) {
+			cap *= 2;
+			char **nv = realloc(v, (cap + 1) * sizeof(char *));
+			if (!nv)
+				return zone_error_set(err, ENOMEM, "out of memory");
+			v = nv;
+		}
+		if (!(v[n] = strdup(name)))
+			return zone_error_set(err, ENOMEM, "out of memory");
+		v[++n] = NULL;
+	}
+	qsort(v, n, sizeof(char *), cmp_str);
+	*out = TAKE_PTR(v);
+	return 0;
+}
+
+char *zone_store_root_path(const struct zone_config *c)
+{
+	return zone_strdup_printf("%s/root", c->zonepath);
+}
+
+int zone_store_alloc_slot(struct zone_store *s, const char *name, int *slot,
+			  struct zone_error *err)
+{
+	_cleanup_strv_ char **names = NULL;
+	int r = zone_store_list(s, &names, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ unsigned char *used = calloc(MAX_SLOT + 1, 1);
+	if (!used)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	used[0] = 1; /* slot 0 is the global zone */
+	for (char **n = names; *n; n++) {
+		if (strcmp(*n, name) == 0)
+			continue;
+		struct zone_status st;
+		if (zone_store_load_status(s, *n, &st, NULL) == 0 && st.slot >= 0 &&
+		    st.slot <= MAX_SLOT)
+			used[st.slot] = 1;
+		zone_status_reset(&st);
+	}
+	for (int i = 1; i <= MAX_SLOT; i++)
+		if (!used[i]) {
+			*slot = i;
+			return 0;
+		}
+	return zone_error_set(err, ENOSPC, "no free zone id (at most %d zones)", MAX_SLOT);
+}
+
+uint32_t zone_slot_uid_base(int slot)
+{
+	return UID_BASE + (uint32_t)slot * 65536u;
+}
+
+int zone_store_remove(struct zone_store *s, const char *name, struct zone_error *err)
+{
+	const char *exts[] = { "json", "state", "lock" };
+	for (size_t i = 0; i < ELEMENTSOF(exts); i++) {
+		_cleanup_free_ char *p = index_path(s, name, exts[i]);
+		if (!p)
+			return zone_error_set(err, ENOMEM, "out of memory");
+		if (unlink(p) < 0 && errno != ENOENT)
+			return zone_error_errno(err, errno, "delete %s", p);
+	}
+	_cleanup_close_ int dfd = open(s->index, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0)
+		fsync(dfd);
+	return 0;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * zonectl.h - the CLI's shared pieces.  zonectl only parses arguments,
+ * builds a request, hands it to zctl_call() and prints the reply: all zone
+ * logic lives in libzone, reached in-process or through zoned's socket.
+ */
+#ifndef ZONECTL_H
+#define ZONECTL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#include "zone.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+/* Global options (main.c). */
+extern const char *zctl_root; /* --root DIR or NULL */
+
+/* Exit codes. */
+enum { ZCTL_OK = 0, ZCTL_FAIL = 1, ZCTL_USAGE = 2 };
+
+/*
+ * The one narrow interface to libzone: send `method` with `params` (the
+ * reference is stolen) and receive the reply object.  On failure the error is
+ * printed as one line and ZCTL_FAIL returned.
+ */
+int zctl_call(const char *method, json_t *params, json_t **reply);
+
+/* Print "zonectl: <message>" on stderr; returns ZCTL_FAIL. */
+int zctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a usage error and a hint; returns ZCTL_USAGE. */
+int zctl_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print a command's help text (usage line and body) to stdout. */
+void zctl_help(const char *usage, const char *body);
+/* Print a JSON value indented to stdout. */
+void zctl_print_json(json_t *j);
+
+/*
+ * Parse the options shared by most commands ("--json", "--help") plus the
+ * command's own `shortopts`/`longopts`; returns the getopt result like
+ * getopt_long, or -1 at the end.  Help and usage errors are handled here.
+ */
+struct option;
+/* A NAME-only command: "zonectl VERB NAME"; calls method with {name}. */
+int zctl_name_command(int argc, char **argv, const char *method, const char *usage,
+		      const char *body, void (*print)(json_t *reply));
+/* Is s valid UTF-8 (so it can travel in a JSON request)? */
+bool zctl_is_utf8(const char *s);
+/* Validate a zone name with libzone's one validator; prints the error. */
+int zctl_check_name(const char *name);
+/* Read a JSON object from a file ("-" is stdin), at most 1 MiB; prints errors. */
+int zctl_read_json_file(const char *path, json_t **out);
+/* A reply printer that prints nothing (success is the exit status). */
+void zctl_print_nothing(json_t *reply);
+/* set/add/remove: "VERB NAME [KIND] KEY=VALUE..." */
+int zctl_edit_command(int argc, char **argv, const char *usage, const char *body, bool kind);
+/* A JSON array from argv[from..argc). */
+json_t *zctl_strv_json(int argc, char **argv, int from);
+
+#define COMMAND(n) int cmd_##n(int argc, char **argv)
+COMMAND(create);
+COMMAND(delete);
+COMMAND(list);
+COMMAND(show);
+COMMAND(set);
+COMMAND(add);
+COMMAND(remove);
+COMMAND(verify);
+COMMAND(mark);
+
+#endif
