@@ -156,6 +156,9 @@ static const struct api_method methods[] = {
 	{ "create", api_create },   { "delete", api_delete },   { "list", api_list },
 	{ "show", api_show },       { "set", api_set },         { "add", api_add },
 	{ "remove", api_remove },   { "verify", api_verify },   { "mark", api_mark },
+	{ "install", api_install }, { "uninstall", api_uninstall },
+	{ "boot", api_boot },       { "halt", api_halt },       { "shutdown", api_shutdown },
+	{ "reboot", api_reboot },   { "ps", api_ps },           { "stat", api_stat },
 };
 
 int zone_api_call(struct zone_ctx *ctx, const char *method, json_t *params, json_t **reply,

@@ -43,4 +43,14 @@ int api_remove(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 int api_verify(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 int api_mark(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 
+/* api_runtime.c: lifecycle verbs */
+int api_install(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_uninstall(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_boot(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_halt(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_shutdown(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_reboot(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_ps(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_stat(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+
 #endif

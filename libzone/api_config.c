@@ -199,12 +199,14 @@ int api_delete(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone
 	struct zone_lock *sl = NULL, *zl = NULL;
 	if ((r = zone_store_lock(ctx->store, NULL, &sl, err)) < 0)
 		return r;
-	if ((r = zone_store_lock(ctx->store, name, &zl, err)) < 0)
-		goto out;
+	/* Checked before the zone lock (which refuses a missing zone with a message
+	 * that does not say "delete"); the store lock keeps the answer valid. */
 	if (zone_store_exists(ctx->store, name) <= 0) {
 		r = zone_error_set(err, ENOENT, "delete %s: no such zone", name);
 		goto out;
 	}
+	if ((r = zone_store_lock(ctx->store, name, &zl, err)) < 0)
+		goto out;
 	struct zone_status st;
 	if (zone_store_load_status(ctx->store, name, &st, NULL) == 0) {
 		enum zone_state s = st.state;
@@ -317,27 +319,38 @@ static int edit_config(struct zone_ctx *ctx, json_t *params, const char *verb, e
 		zone_error_wrap(err, "%s %s", verb, name);
 		goto out;
 	}
+	/* "set NAME zonepath=" removed it: back to the default, as at creation. */
+	if ((r = apply_defaults(ctx->store, j, name)) < 0) {
+		zone_error_set(err, -r, "out of memory");
+		goto out;
+	}
 	if ((r = zone_config_from_json(j, "zone.json", &neu, err)) < 0) {
 		zone_error_wrap(err, "%s %s", verb, name);
 		goto out;
 	}
+	/* An unreadable state file may hide an installed zone: fail closed. */
 	struct zone_status st;
-	enum zone_state state = ZONE_STATE_CONFIGURED;
-	if (zone_store_load_status(ctx->store, name, &st, NULL) == 0) {
+	struct zone_error serr = { 0 };
+	enum zone_state state = ZONE_STATE_INVALID;
+	if (zone_store_load_status(ctx->store, name, &st, &serr) == 0) {
 		state = st.state;
 		zone_status_reset(&st);
 	}
 	jo = zone_config_to_json(old);
 	for (size_t i = 0; i < ELEMENTSOF(install_fixed_keys); i++) {
 		const char *k = install_fixed_keys[i];
-		if (state != ZONE_STATE_CONFIGURED &&
-		    !json_equal(json_object_get(jo, k), json_object_get(j, k))) {
+		if (state == ZONE_STATE_CONFIGURED ||
+		    json_equal(json_object_get(jo, k), json_object_get(j, k)))
+			continue;
+		if (state == ZONE_STATE_INVALID)
+			r = zone_error_set(err, EBUSY, "%s %s: %s cannot change: %s", verb, name, k,
+					   serr.msg);
+		else
 			r = zone_error_set(err, EBUSY,
 					   "%s %s: %s cannot change while the zone is %s "
 					   "(uninstall it first)",
 					   verb, name, k, zone_state_to_string(state));
-			goto out;
-		}
+		goto out;
 	}
 	if (strcmp(old->brand, neu->brand) != 0) {
 		struct zone_brand *b = NULL;

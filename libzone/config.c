@@ -111,12 +111,28 @@ static char *show(json_t *v)
 {
 	if (json_is_string(v))
 		return zone_quote(json_string_value(v), 80);
-	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-	if (s && strlen(s) > 80) {
+	/* Printable ASCII only: a message must not carry raw bytes of hostile input to a
+	 * terminal.  JSON_ENSURE_ASCII escapes all but DEL (0x7f), which jansson leaves raw. */
+	_cleanup_free_ char *d = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_ENSURE_ASCII);
+	if (!d)
+		return strdup("?");
+	char *s = malloc(strlen(d) * 6 + 1), *o = s;
+	if (!s)
+		return NULL;
+	for (const char *c = d; *c; c++) {
+		if (*c == 0x7f) {
+			memcpy(o, "\\u007f", 6);
+			o += 6;
+		} else {
+			*o++ = *c;
+		}
+	}
+	*o = '\0';
+	if (strlen(s) > 80) {
 		s[77] = s[78] = s[79] = '.';
 		s[80] = '\0';
 	}
-	return s ? s : strdup("?");
+	return s;
 }
 
 struct pctx {
@@ -134,7 +150,8 @@ __attribute__((format(printf, 4, 5))) static int bad(struct pctx *p, const char 
 	va_end(ap);
 	if (v) {
 		_cleanup_free_ char *s = show(v);
-		return zone_error_set(p->err, EINVAL, "%s: %s: %s: %s", p->origin, path, s, why);
+		return zone_error_set(p->err, EINVAL, "%s: %s: %s: %s", p->origin, path, s ? s : "?",
+				      why);
 	}
 	return zone_error_set(p->err, EINVAL, "%s: %s: %s", p->origin, path, why);
 }
@@ -652,6 +669,18 @@ static int parse_limits(struct pctx *p, json_t *o, struct zone_limits *l)
 	return 0;
 }
 
+/*
+ * cap_from_name() matches the longest prefix of letters and '_' and ignores
+ * what follows ("cap_chown2" is cap_chown): check the name maps back exactly.
+ */
+static bool cap_name_is(cap_value_t cv, const char *full)
+{
+	char *name = cap_to_name(cv);
+	bool same = name && strcmp(name, full) == 0;
+	cap_free(name);
+	return same;
+}
+
 /* Capability names are stored lower-case without the "cap_" prefix. */
 static int parse_limitpriv(struct pctx *p, json_t *arr, char ***out)
 {
@@ -671,7 +700,8 @@ static int parse_limitpriv(struct pctx *p, json_t *arr, char ***out)
 		char full[80];
 		cap_value_t cv;
 		snprintf(full, sizeof(full), "cap_%s", s);
-		if (strlen(s) > 32 || !valid_word(s, 32, "_") || cap_from_name(full, &cv) < 0)
+		if (strlen(s) > 32 || !valid_word(s, 32, "_") || cap_from_name(full, &cv) < 0 ||
+		    !cap_name_is(cv, full))
 			return bad(p, sub, json_array_get(arr, i), "not a capability name");
 		for (size_t j = 0; j < i; j++)
 			if (strcmp((*out)[j], s) == 0)
@@ -774,12 +804,16 @@ int zone_config_from_json(json_t *j, const char *origin, struct zone_config **ou
 
 	if ((r = get_str(&p, j, "", "zonepath", &c->zonepath)) < 0)
 		goto fail;
-	if (c->zonepath) {
-		const char *why = zonepath_problem(c->zonepath);
-		if (why) {
-			r = bad(&p, "zonepath", json_object_get(j, "zonepath"), "%s", why);
-			goto fail;
-		}
+	/* Required: everything after parsing (conflict checks, the root path) uses it;
+	 * creation and edits fill in the default before parsing. */
+	if (!c->zonepath) {
+		r = bad(&p, "zonepath", NULL, "missing");
+		goto fail;
+	}
+	const char *why = zonepath_problem(c->zonepath);
+	if (why) {
+		r = bad(&p, "zonepath", json_object_get(j, "zonepath"), "%s", why);
+		goto fail;
 	}
 
 	c->autoboot = json_is_true(json_object_get(j, "autoboot"));
@@ -829,8 +863,8 @@ int zone_config_from_json(json_t *j, const char *origin, struct zone_config **ou
 			if (strcmp(c->fs[a].target, c->fs[b].target) == 0) {
 				char sub[64];
 				snprintf(sub, sizeof(sub), "fs[%zu].target", a);
-				r = bad(&p, sub, NULL, "\"%s\" is the target of fs[%zu] too",
-					c->fs[a].target, b);
+				_cleanup_free_ char *q = zone_quote(c->fs[a].target, 80);
+				r = bad(&p, sub, NULL, "%s is the target of fs[%zu] too", q, b);
 				goto fail;
 			}
 
@@ -876,9 +910,21 @@ int zone_config_parse(const char *text, size_t len, const char *origin, struct z
 {
 	json_error_t je;
 	_cleanup_json_ json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-	if (!j)
+	if (!j) {
+		/* jansson quotes the offending token raw ("invalid token near '\x1b'") */
+		char why[sizeof(je.text) * 4];
+		char *o = why;
+		for (const char *c = je.text; *c; c++) {
+			unsigned char ch = (unsigned char)*c;
+			if (ch < 0x20 || ch >= 0x7f)
+				o += sprintf(o, "\\x%02x", ch);
+			else
+				*o++ = (char)ch;
+		}
+		*o = '\0';
 		return zone_error_set(err, EINVAL, "%s: line %d, column %d: %s",
-				      origin ? origin : "zone.json", je.line, je.column, je.text);
+				      origin ? origin : "zone.json", je.line, je.column, why);
+	}
 	return zone_config_from_json(j, origin, out, err);
 }
 
@@ -1092,14 +1138,16 @@ static int coerce(const char *path, enum ftype t, const char *val, json_t **out,
 		return 0;
 	}
 	case F_STRLIST: {
-		json_t *a = json_array();
+		_cleanup_json_ json_t *a = json_array();
 		_cleanup_free_ char *copy = strdup(val);
 		if (!a || !copy)
 			return -ENOMEM;
 		char *save = NULL;
 		for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-			json_array_append_new(a, json_string(tok));
-		*out = a;
+			if (json_array_append_new(a, json_string(tok)) < 0)
+				return zone_error_set(err, EINVAL, "%s: %s: not valid UTF-8", path,
+						      shown);
+		*out = TAKE_PTR(a);
 		return 0;
 	}
 	case F_STR:
@@ -1123,6 +1171,9 @@ static int split_assignment(const char *a, char **key, const char **val, struct 
 	*val = eq + 1;
 	return *key ? 0 : -ENOMEM;
 }
+
+/* The type of any key of an F_MAP ("attrs.owner=..."): set as a string. */
+static const struct field map_value = { "", F_MAP, NULL };
 
 int zone_config_json_set(json_t *j, const char *assignment, struct zone_error *err)
 {
@@ -1156,7 +1207,7 @@ int zone_config_json_set(json_t *j, const char *assignment, struct zone_error *e
 				return zone_error_set(err, EINVAL, "%s.%s: unknown key", head, s);
 			}
 		} else if (f->type == F_MAP) {
-			lf = &(const struct field){ rest, F_MAP, NULL };
+			lf = &map_value;
 		} else {
 			return zone_error_set(err, EINVAL, "%s: has no sub-keys%s", head,
 					      f->type == F_ARRAY ? " (use add/remove)" : "");
@@ -1185,6 +1236,25 @@ int zone_config_json_set(json_t *j, const char *assignment, struct zone_error *e
 		return r;
 	json_object_set_new(parent, leaf, v);
 	return 0;
+}
+
+/* Do two arrays hold the same strings, in any order?  (auths are a set.) */
+static bool same_string_set(json_t *a, json_t *b)
+{
+	size_t i, k;
+	json_t *x, *y;
+	json_t *arrs[2][2] = { { a, b }, { b, a } };
+	for (int d = 0; d < 2; d++) {
+		json_array_foreach(arrs[d][0], i, x) {
+			bool found = false;
+			json_array_foreach(arrs[d][1], k, y)
+				if (json_equal(x, y))
+					found = true;
+			if (!found)
+				return false;
+		}
+	}
+	return true;
 }
 
 static int resource_lookup(const char *kind, const char **key, const struct field **fields,
@@ -1271,8 +1341,10 @@ int zone_config_json_remove(json_t *j, const char *kind, char *const *as, struct
 		bool all = true;
 		json_object_foreach(match, k, v) {
 			json_t *have = json_object_get(e, k);
-			/* auths match as a set: compare the serialized sorted forms */
-			if (!have || !json_equal(have, v)) {
+			/* auths match as a set: "manage,login" finds ["login","manage"] */
+			bool eq = have && (json_is_array(have) && json_is_array(v) ?
+						   same_string_set(have, v) : json_equal(have, v));
+			if (!eq) {
 				all = false;
 				break;
 			}

@@ -151,14 +151,17 @@ static int write_json_atomic(const char *path, json_t *j, struct zone_error *err
 
 /* ---- locks ------------------------------------------------------------------ */
 
-static int lock_file(const char *path, struct zone_lock **out, struct zone_error *err)
+static int lock_file(const char *path, bool wait, struct zone_lock **out, struct zone_error *err)
 {
 	for (int attempt = 0; attempt < 100; attempt++) {
 		_cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd < 0)
 			return zone_error_errno(err, errno, "lock %s", path);
 		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-		while (fcntl(fd, F_OFD_SETLKW, &fl) < 0) {
+		while (fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl) < 0) {
+			if (!wait && (errno == EAGAIN || errno == EACCES))
+				return zone_error_set(err, EAGAIN, "lock %s: held by another process",
+						      path);
 			if (errno != EINTR)
 				return zone_error_errno(err, errno, "lock %s", path);
 		}
@@ -179,12 +182,12 @@ static int lock_file(const char *path, struct zone_lock **out, struct zone_error
 	return zone_error_set(err, EAGAIN, "lock %s: keeps being replaced", path);
 }
 
-int zone_store_lock(struct zone_store *s, const char *name, struct zone_lock **out,
-		    struct zone_error *err)
+static int store_lock(struct zone_store *s, const char *name, bool wait, struct zone_lock **out,
+		      struct zone_error *err)
 {
 	if (!name) {
 		_cleanup_free_ char *p = zone_strdup_printf("%s/.lock", s->root);
-		return p ? lock_file(p, out, err) : -ENOMEM;
+		return p ? lock_file(p, wait, out, err) : -ENOMEM;
 	}
 	int r = zone_name_validate(name, err);
 	if (r < 0)
@@ -196,7 +199,7 @@ int zone_store_lock(struct zone_store *s, const char *name, struct zone_lock **o
 	_cleanup_free_ char *p = index_path(s, name, "lock");
 	if (!p)
 		return zone_error_set(err, ENOMEM, "out of memory");
-	if ((r = lock_file(p, out, err)) < 0)
+	if ((r = lock_file(p, wait, out, err)) < 0)
 		return r;
 	/* Deleted while we waited: the lock file was unlinked and we retried. */
 	if (zone_store_exists(s, name) <= 0) {
@@ -206,6 +209,18 @@ int zone_store_lock(struct zone_store *s, const char *name, struct zone_lock **o
 		return zone_error_set(err, ENOENT, "zone %s: no such zone", name);
 	}
 	return 0;
+}
+
+int zone_store_lock(struct zone_store *s, const char *name, struct zone_lock **out,
+		    struct zone_error *err)
+{
+	return store_lock(s, name, true, out, err);
+}
+
+int zone_store_trylock(struct zone_store *s, const char *name, struct zone_lock **out,
+		       struct zone_error *err)
+{
+	return store_lock(s, name, false, out, err);
 }
 
 void zone_lock_release(struct zone_lock *l)

@@ -91,7 +91,8 @@ ssize_t zone_read_fd(int fd, char **out, size_t max)
 		return -ENOMEM;
 	for (;;) {
 		if (len == cap) {
-			if (cap >= max) {
+			/* grow past max once, so that a file of exactly max bytes reaches EOF */
+			if (cap > max) {
 				free(buf);
 				return -EFBIG;
 			}
@@ -145,8 +146,16 @@ int zone_mkdir_p(const char *path, mode_t mode)
 			return -errno;
 		*s = '/';
 	}
-	if (mkdir(p, mode) < 0 && errno != EEXIST)
-		return -errno;
+	if (mkdir(p, mode) < 0) {
+		if (errno != EEXIST)
+			return -errno;
+		/* like mkdir -p: an existing file that is not a directory is an error */
+		struct stat st;
+		if (stat(p, &st) < 0)
+			return -errno;
+		if (!S_ISDIR(st.st_mode))
+			return -ENOTDIR;
+	}
 	return 0;
 }
 

@@ -186,6 +186,9 @@ void zone_status_reset(struct zone_status *st);
 struct zone_lock;
 int zone_store_lock(struct zone_store *s, const char *name, struct zone_lock **out,
 		    struct zone_error *err);
+/* The same without waiting: -EAGAIN if another process holds it. */
+int zone_store_trylock(struct zone_store *s, const char *name, struct zone_lock **out,
+		       struct zone_error *err);
 void zone_lock_release(struct zone_lock *l);
 
 int zone_store_exists(struct zone_store *s, const char *name);
@@ -243,6 +246,48 @@ const char *zone_policy_dir(void);
 int zone_verify(struct zone_store *s, const struct zone_config *c, json_t *problems);
 /* Parse a kernel CPU list ("0-3,6") into a bitmap of n bits. */
 int zone_cpulist_parse(const char *s, unsigned char *bits, size_t n);
+
+/* ---- the runtime (runtime.c, install.c, login.c) ----------------------- */
+
+int zone_runtime_install(struct zone_store *s, const char *name, struct zone_error *err);
+int zone_runtime_uninstall(struct zone_store *s, const char *name, bool force,
+			   struct zone_error *err);
+int zone_runtime_boot(struct zone_store *s, const char *name, struct zone_error *err);
+int zone_runtime_halt(struct zone_store *s, const char *name, struct zone_error *err);
+/* Ask init to stop (SIGPWR), halt after `timeout` seconds. */
+int zone_runtime_shutdown(struct zone_store *s, const char *name, unsigned timeout,
+			  struct zone_error *err);
+int zone_runtime_reboot(struct zone_store *s, const char *name, unsigned timeout,
+			struct zone_error *err);
+int zone_runtime_ps(struct zone_store *s, const char *name, json_t **out,
+		    struct zone_error *err);
+int zone_runtime_stat(struct zone_store *s, const char *name, json_t **out,
+		      struct zone_error *err);
+/* Is the zone's monitor (recorded pid and start time) still there? */
+bool zone_status_alive(const struct zone_status *st);
+
+struct zone_login {
+	const char *user;      /* NULL: root */
+	char *const *argv;     /* NULL: the user's shell as a login shell */
+	bool tty;              /* allocate a pty inside the zone; its master comes back */
+	const char *term;      /* TERM for a pty session */
+	unsigned short rows, cols;
+	int stdio[3];          /* without tty: the process's stdio (never a terminal) */
+};
+
+/*
+ * Start a process in a running zone.  *pid is a host helper that exits with
+ * the zone process's status (128+N when killed by signal N); with o->tty,
+ * *master is the pty master to proxy.
+ */
+int zone_runtime_login(struct zone_store *s, const char *name, const struct zone_login *o,
+		       pid_t *pid, int *master, struct zone_error *err);
+/* A socket attached to the zone's console (both directions). */
+int zone_runtime_console(struct zone_store *s, const char *name, int *fd,
+			 struct zone_error *err);
+/* Remove a directory tree without following symlinks or crossing mounts. */
+int zone_remove_tree(const char *path, struct zone_error *err);
+const char *zone_libexec_dir(void);
 
 /* ---- the API shared by zonectl (local) and zoned (api.c) -------------- */
 

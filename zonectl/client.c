@@ -35,3 +35,33 @@ int zctl_call(const char *method, json_t *params, json_t **reply)
 		return zctl_error("%s", err.msg[0] ? err.msg : "failed");
 	return ZCTL_OK;
 }
+
+static int open_store(struct zone_store **store)
+{
+	struct zone_error err = { 0 };
+	if (zone_store_open(zctl_root, store, &err) < 0)
+		return zctl_error("%s", err.msg);
+	return ZCTL_OK;
+}
+
+int zctl_login(const char *name, const struct zone_login *o, pid_t *pid, int *master)
+{
+	struct zone_store *store = NULL;
+	struct zone_error err = { 0 };
+	if (open_store(&store) != ZCTL_OK)
+		return ZCTL_FAIL;
+	int r = zone_runtime_login(store, name, o, pid, master, &err);
+	zone_store_close(store);
+	return r < 0 ? zctl_error("%s", err.msg) : ZCTL_OK;
+}
+
+int zctl_console(const char *name, int *fd)
+{
+	struct zone_store *store = NULL;
+	struct zone_error err = { 0 };
+	if (open_store(&store) != ZCTL_OK)
+		return ZCTL_FAIL;
+	int r = zone_runtime_console(store, name, fd, &err);
+	zone_store_close(store);
+	return r < 0 ? zctl_error("%s", err.msg) : ZCTL_OK;
+}

@@ -27,19 +27,26 @@ COMMAND(create)
 	bool json = false;
 	json_t *sets = json_array();
 	int c, r;
-	while ((c = getopt_long(argc, argv, "b:f:s:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":b:f:s:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': brand = optarg; break;
 		case 'f': from = optarg; break;
 		case 's':
 			if (json_array_append_new(sets, json_string(optarg)) < 0) {
 				json_decref(sets);
-				return zctl_error("create: --set %s: not valid UTF-8", "value");
+				return zctl_error("create: --set: not valid UTF-8");
 			}
 			break;
 		case 'j': json = true; break;
 		case 'h': json_decref(sets); zctl_help(usage, body); return ZCTL_OK;
-		default: json_decref(sets); return zctl_usage_error("create", "unknown option");
+		case ':':
+			json_decref(sets);
+			return zctl_usage_error("create", "option %s needs a value", argv[optind - 1]);
+		default:
+			json_decref(sets);
+			if (optopt)
+				return zctl_usage_error("create", "unknown option '-%c'", optopt);
+			return zctl_usage_error("create", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1) {

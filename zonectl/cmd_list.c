@@ -35,13 +35,16 @@ COMMAND(list)
 	};
 	char mode = 'n';
 	int c;
-	while ((c = getopt_long(argc, argv, "vph", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":vph", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
 		case 'p':
 		case 'j': mode = (char)c; break;
 		case 'h': zctl_help(usage, body); return ZCTL_OK;
-		default: return zctl_usage_error("list", "unknown option");
+		default:
+			if (optopt)
+				return zctl_usage_error("list", "unknown option '-%c'", optopt);
+			return zctl_usage_error("list", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)

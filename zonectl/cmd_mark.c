@@ -20,11 +20,14 @@ COMMAND(mark)
 	};
 	bool json = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'h': zctl_help(usage, body); return ZCTL_OK;
-		default: return zctl_usage_error("mark", "unknown option");
+		default:
+			if (optopt)
+				return zctl_usage_error("mark", "unknown option '-%c'", optopt);
+			return zctl_usage_error("mark", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 2)

@@ -23,11 +23,14 @@ COMMAND(verify)
 	};
 	bool json = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'h': zctl_help(usage, body); return ZCTL_OK;
-		default: return zctl_usage_error("verify", "unknown option");
+		default:
+			if (optopt)
+				return zctl_usage_error("verify", "unknown option '-%c'", optopt);
+			return zctl_usage_error("verify", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1)

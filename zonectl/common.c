@@ -54,11 +54,14 @@ int zctl_name_command(int argc, char **argv, const char *method, const char *usa
 	};
 	bool json = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'h': zctl_help(usage, body); return ZCTL_OK;
-		default: return zctl_usage_error(argv[0], "unknown option");
+		default:
+			if (optopt)
+				return zctl_usage_error(argv[0], "unknown option '-%c'", optopt);
+			return zctl_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1)

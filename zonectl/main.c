@@ -23,6 +23,16 @@ static const struct command commands[] = {
 	{ "remove", cmd_remove, "remove a net, fs, device or admin resource" },
 	{ "verify", cmd_verify, "check a zone's configuration against this host" },
 	{ "mark", cmd_mark, "mark a zone incomplete or installed (recovery)" },
+	{ "install", cmd_install, "build a zone's root" },
+	{ "uninstall", cmd_uninstall, "remove a zone's root" },
+	{ "boot", cmd_boot, "boot a zone" },
+	{ "halt", cmd_halt, "stop a zone at once" },
+	{ "shutdown", cmd_shutdown, "shut a zone down cleanly" },
+	{ "reboot", cmd_reboot, "shut a zone down and boot it again" },
+	{ "login", cmd_login, "run a shell or command inside a zone" },
+	{ "console", cmd_console, "attach to a zone's console" },
+	{ "ps", cmd_ps, "list a zone's processes" },
+	{ "stat", cmd_stat, "show a zone's resource use against its caps" },
 };
 
 static void usage(FILE *f)

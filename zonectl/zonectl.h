@@ -32,6 +32,18 @@ enum { ZCTL_OK = 0, ZCTL_FAIL = 1, ZCTL_USAGE = 2 };
  */
 int zctl_call(const char *method, json_t *params, json_t **reply);
 
+/*
+ * Sessions need descriptors, not just JSON: start a login (pid of the helper
+ * whose exit status is the zone process's; pty master with o->tty) or attach
+ * to the console (a socket carrying it both ways).
+ */
+int zctl_login(const char *name, const struct zone_login *o, pid_t *pid, int *master);
+int zctl_console(const char *name, int *fd);
+
+/* Copy between a local terminal (or pipes) and a session fd until it closes.
+ * With `escape`, "~." at the start of a line detaches. Restores the terminal. */
+int zctl_proxy(int session, bool escape, pid_t child);
+
 /* Print "zonectl: <message>" on stderr; returns ZCTL_FAIL. */
 int zctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a usage error and a hint; returns ZCTL_USAGE. */
@@ -73,5 +85,16 @@ COMMAND(add);
 COMMAND(remove);
 COMMAND(verify);
 COMMAND(mark);
+COMMAND(install);
+COMMAND(uninstall);
+COMMAND(boot);
+COMMAND(halt);
+COMMAND(shutdown);
+COMMAND(reboot);
+COMMAND(login);
+COMMAND(console);
+COMMAND(ps);
+COMMAND(stat);
+int zctl_stop_command(int argc, char **argv, const char *usage, const char *body);
 
 #endif

@@ -1,0 +1,706 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * cgroup.c - one cgroup per zone, under the cgroup of the process that boots
+ * it, with the zone's limits applied; usage read back for `zonectl stat`.
+ *
+ * Theory:
+ *   Where: for each hierarchy we use, the caller's own cgroup in that
+ *   hierarchy (from /proc/self/cgroup) is the parent P.  We create
+ *   P/zones-TAG/NAME, TAG being a hash of the zones root so that two stores
+ *   on one host never collide.  We never write outside P, and never write
+ *   anything in P itself except, on pure v2, enabling controllers in its
+ *   subtree_control (delegation's contract) -- and if P holds processes,
+ *   which v2 forbids for an inner node, we first move ourselves into
+ *   P/zones-TAG.supervisor, a leaf of our own.
+ *   Which: pure v2 uses the unified hierarchy with the controllers our
+ *   parent offers.  Hybrid and v1 hosts use the v1 hierarchies memory,
+ *   cpu, cpuacct, pids (always, for stat), cpuset and blkio (only when a
+ *   limit needs them).  The unified hierarchy of a hybrid host, which has no
+ *   controllers, is not used.
+ *   Record: the directories created are returned as a JSON array of
+ *   absolute paths; the runtime stores it in the zone's state so that
+ *   halt, login and stat use exactly what boot made, even if the daemon
+ *   that reads it later runs in another cgroup.
+ *   Teardown: a cgroup can be removed once empty; the zone's processes are
+ *   gone when its pid namespace is (killing init kills them all), but their
+ *   exit is asynchronous, so removal retries briefly on EBUSY.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "zone.h"
+#include "util.h"
+#include "runtime.h"
+
+/* v1 controllers, in the order their directories are created. */
+enum { CG_MEMORY, CG_CPU, CG_CPUACCT, CG_PIDS, CG_CPUSET, CG_BLKIO, _CG_MAX };
+static const char *const v1_names[_CG_MAX] = { "memory", "cpu", "cpuacct", "pids", "cpuset",
+					       "blkio" };
+
+struct hierarchy {
+	char *parent; /* absolute directory of our own cgroup in it */
+};
+
+struct layout {
+	bool v2;
+	char *v2_parent;                 /* pure v2: our cgroup's directory */
+	struct hierarchy v1[_CG_MAX];    /* v1: per controller, NULL if absent */
+};
+
+static void layout_free(struct layout *l)
+{
+	free(l->v2_parent);
+	for (int i = 0; i < _CG_MAX; i++)
+		free(l->v1[i].parent);
+}
+
+/* Does the comma-separated option list `opts` contain `word`? */
+static bool has_opt(const char *opts, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = opts; p && *p;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && strncmp(p, word, n) == 0)
+			return true;
+		p = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
+/*
+ * Find the mount point of a cgroup hierarchy: for v2 (`controller` NULL) the
+ * cgroup2 mount, else the cgroup (v1) mount whose options name the controller.
+ * Returns mount point and mount root (mountinfo fields 5 and 4).
+ */
+static int find_mount(const char *mountinfo, const char *controller, char **mnt, char **mroot)
+{
+	const char *line = mountinfo;
+	while (line && *line) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		_cleanup_free_ char *l = strndup(line, len);
+		line = end ? end + 1 : NULL;
+		if (!l)
+			return -ENOMEM;
+		char *sep = strstr(l, " - ");
+		if (!sep)
+			continue;
+		char fstype[32], source[256], sopts[1024];
+		if (sscanf(sep + 3, "%31s %255s %1023s", fstype, source, sopts) != 3)
+			continue;
+		bool match = controller ? strcmp(fstype, "cgroup") == 0 && has_opt(sopts, controller) :
+					  strcmp(fstype, "cgroup2") == 0;
+		if (!match)
+			continue;
+		char root[4096], point[4096];
+		if (sscanf(l, "%*s %*s %*s %4095s %4095s", root, point) != 2)
+			continue;
+		*mnt = strdup(point);
+		*mroot = strdup(root);
+		return *mnt && *mroot ? 0 : -ENOMEM;
+	}
+	return -ENOENT;
+}
+
+/* Our cgroup path in a hierarchy from /proc/self/cgroup ("" key = v2). */
+static int own_path(const char *selfcg, const char *controller, char **out)
+{
+	const char *line = selfcg;
+	while (line && *line) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		_cleanup_free_ char *l = strndup(line, len);
+		line = end ? end + 1 : NULL;
+		if (!l)
+			return -ENOMEM;
+		char *c1 = strchr(l, ':');
+		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		*c2 = '\0';
+		const char *ctrls = c1 + 1, *path = c2 + 1;
+		bool match = controller ? has_opt(ctrls, controller) : (l[0] == '0' && !*ctrls);
+		if (match) {
+			*out = strdup(path);
+			return *out ? 0 : -ENOMEM;
+		}
+	}
+	return -ENOENT;
+}
+
+static char *join_cg(const char *mnt, const char *mroot, const char *path)
+{
+	/* path is relative to the hierarchy root; the mount may show a subtree */
+	size_t rl = strlen(mroot);
+	if (strcmp(mroot, "/") != 0 && strncmp(path, mroot, rl) == 0)
+		path += rl;
+	if (strcmp(path, "/") == 0)
+		path = "";
+	return zone_strdup_printf("%s%s", mnt, path);
+}
+
+static int detect(struct layout *l, struct zone_error *err)
+{
+	memset(l, 0, sizeof(*l));
+	_cleanup_free_ char *mi = NULL, *selfcg = NULL;
+	if (zone_read_file("/proc/self/mountinfo", &mi, 1 << 22) < 0 ||
+	    zone_read_file("/proc/self/cgroup", &selfcg, 1 << 16) < 0)
+		return zone_error_errno(err, errno ? errno : EIO, "cgroup: read /proc/self");
+
+	/* Pure v2: no v1 memory hierarchy, and a cgroup2 mount. */
+	_cleanup_free_ char *m = NULL, *r = NULL;
+	if (find_mount(mi, "memory", &m, &r) == -ENOENT) {
+		_cleanup_free_ char *m2 = NULL, *r2 = NULL, *p = NULL;
+		if (find_mount(mi, NULL, &m2, &r2) < 0 || own_path(selfcg, NULL, &p) < 0)
+			return zone_error_set(err, ENOENT,
+					      "cgroup: no cgroup v1 memory hierarchy and no cgroup2 "
+					      "mount; mount cgroup2 on /sys/fs/cgroup");
+		l->v2 = true;
+		l->v2_parent = join_cg(m2, r2, p);
+		return l->v2_parent ? 0 : -ENOMEM;
+	}
+	for (int i = 0; i < _CG_MAX; i++) {
+		_cleanup_free_ char *mnt = NULL, *mroot = NULL, *p = NULL;
+		if (find_mount(mi, v1_names[i], &mnt, &mroot) < 0 ||
+		    own_path(selfcg, v1_names[i], &p) < 0)
+			continue;
+		l->v1[i].parent = join_cg(mnt, mroot, p);
+		if (!l->v1[i].parent)
+			return -ENOMEM;
+	}
+	static const int required[] = { CG_MEMORY, CG_CPU, CG_PIDS };
+	for (size_t i = 0; i < ELEMENTSOF(required); i++)
+		if (!l->v1[required[i]].parent)
+			return zone_error_set(err, ENOENT, "cgroup: the v1 %s controller is not "
+					      "mounted", v1_names[required[i]]);
+	return 0;
+}
+
+/* Write a string to DIR/FILE; the error names the file and the value. */
+static int cg_write(const char *dir, const char *file, const char *val, struct zone_error *err)
+{
+	_cleanup_free_ char *p = zone_strdup_printf("%s/%s", dir, file);
+	if (!p)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	_cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return zone_error_errno(err, errno, "cgroup: open %s", p);
+	if (write(fd, val, strlen(val)) < 0)
+		return zone_error_errno(err, errno, "cgroup: write \"%s\" to %s", val, p);
+	return 0;
+}
+
+static bool cg_has(const char *dir, const char *file)
+{
+	_cleanup_free_ char *p = zone_strdup_printf("%s/%s", dir, file);
+	return p && access(p, F_OK) == 0;
+}
+
+static int cg_read(const char *dir, const char *file, char **out)
+{
+	_cleanup_free_ char *p = zone_strdup_printf("%s/%s", dir, file);
+	if (!p)
+		return -ENOMEM;
+	ssize_t n = zone_read_file(p, out, 1 << 16);
+	return n < 0 ? (int)n : 0;
+}
+
+/* mkdir that tolerates an existing directory (ours from an earlier boot). */
+static int cg_mkdir(const char *p, struct zone_error *err)
+{
+	if (mkdir(p, 0755) < 0 && errno != EEXIST)
+		return zone_error_errno(err, errno, "cgroup: create %s", p);
+	return 0;
+}
+
+/* v1 cpuset: a new cgroup has empty cpus/mems until set; copy the parent's. */
+static int cpuset_inherit(const char *parent, const char *dir, struct zone_error *err)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+		_cleanup_free_ char *mine = NULL, *theirs = NULL;
+		if (cg_read(dir, files[i], &mine) == 0 && mine[0] != '\n' && mine[0])
+			continue;
+		if (cg_read(parent, files[i], &theirs) < 0)
+			return zone_error_errno(err, EIO, "cgroup: read %s/%s", parent, files[i]);
+		int r = cg_write(dir, files[i], theirs, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+char *zone_cgroup_tag(const char *root)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const char *c = root; *c; c++) {
+		h ^= (unsigned char)*c;
+		h *= 16777619u;
+	}
+	return zone_strdup_printf("zones-%08x", h);
+}
+
+/* Remove a directory we created, retrying while its last tasks exit. */
+static int cg_rmdir(const char *p, int timeout_ms)
+{
+	for (int waited = 0;; waited += 5) {
+		if (rmdir(p) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY || waited >= timeout_ms)
+			return -errno;
+		struct timespec ts = { 0, 5 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* The leaves are the paths below a zones-TAG directory (the zones' own). */
+static bool is_leaf(const char *p)
+{
+	const char *last = strrchr(p, '/');
+	if (!last || last == p)
+		return false;
+	const char *prev = last - 1;
+	while (prev > p && *prev != '/')
+		prev--;
+	return strncmp(prev, "/zones-", 7) == 0;
+}
+
+int zone_cgroup_destroy(json_t *paths, struct zone_error *err)
+{
+	int r = 0;
+	/* Leaves first: they were appended after their parents. */
+	for (size_t i = json_array_size(paths); i-- > 0;) {
+		const char *p = json_string_value(json_array_get(paths, i));
+		if (!p)
+			continue;
+		bool leaf = is_leaf(p);
+		int q = cg_rmdir(p, leaf ? 2000 : 0);
+		/* a zones-TAG directory is shared with other zones: busy is fine */
+		if (q < 0 && !(q == -EBUSY && !leaf) && r == 0)
+			r = zone_error_errno(err, -q, "cgroup: remove %s", p);
+	}
+	return r;
+}
+
+/* Create parent/TAG and parent/TAG/NAME, recording both. */
+static int make_dirs(const char *parent, const char *tag, const char *name, json_t *paths,
+		     char **leaf, struct zone_error *err)
+{
+	_cleanup_free_ char *mid = zone_strdup_printf("%s/%s", parent, tag);
+	_cleanup_free_ char *dir = zone_strdup_printf("%s/%s/%s", parent, tag, name);
+	if (!mid || !dir)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	int r = cg_mkdir(mid, err);
+	if (r < 0)
+		return r;
+	json_array_append_new(paths, json_string(mid));
+	if ((r = cg_mkdir(dir, err)) < 0)
+		return r;
+	json_array_append_new(paths, json_string(dir));
+	*leaf = TAKE_PTR(dir);
+	return 0;
+}
+
+static int apply_v1(struct layout *lay, const char *tag, const char *name,
+		    const struct zone_limits *l, json_t *paths, struct zone_error *err)
+{
+	char buf[64];
+	int r;
+	for (int i = 0; i < _CG_MAX; i++) {
+		if (!lay->v1[i].parent)
+			continue;
+		if (i == CG_CPUSET && !l->cpuset)
+			continue;
+		if (i == CG_BLKIO && !l->io_weight)
+			continue;
+		_cleanup_free_ char *dir = NULL;
+		if ((r = make_dirs(lay->v1[i].parent, tag, name, paths, &dir, err)) < 0)
+			return r;
+		switch (i) {
+		case CG_MEMORY:
+			if (l->memory_cap) {
+				snprintf(buf, sizeof(buf), "%llu", (unsigned long long)l->memory_cap);
+				if ((r = cg_write(dir, "memory.limit_in_bytes", buf, err)) < 0)
+					return zone_error_wrap(err, "limits.memory_cap");
+			}
+			if (l->swap_cap) {
+				if (!cg_has(dir, "memory.memsw.limit_in_bytes"))
+					return zone_error_set(err, EOPNOTSUPP,
+							      "limits.swap_cap: this host does not "
+							      "account swap (boot with swapaccount=1)");
+				snprintf(buf, sizeof(buf), "%llu",
+					 (unsigned long long)(l->memory_cap + l->swap_cap));
+				if ((r = cg_write(dir, "memory.memsw.limit_in_bytes", buf, err)) < 0)
+					return zone_error_wrap(err, "limits.swap_cap");
+			}
+			break;
+		case CG_CPU:
+			if (l->cpu_cap) {
+				if ((r = cg_write(dir, "cpu.cfs_period_us", "100000", err)) < 0)
+					return zone_error_wrap(err, "limits.cpu_cap");
+				snprintf(buf, sizeof(buf), "%llu",
+					 (unsigned long long)l->cpu_cap * 1000);
+				if ((r = cg_write(dir, "cpu.cfs_quota_us", buf, err)) < 0)
+					return zone_error_wrap(err, "limits.cpu_cap");
+			}
+			if (l->cpu_shares) {
+				snprintf(buf, sizeof(buf), "%llu", (unsigned long long)l->cpu_shares);
+				if ((r = cg_write(dir, "cpu.shares", buf, err)) < 0)
+					return zone_error_wrap(err, "limits.cpu_shares");
+			}
+			break;
+		case CG_PIDS:
+			if (l->max_processes) {
+				snprintf(buf, sizeof(buf), "%llu",
+					 (unsigned long long)l->max_processes);
+				if ((r = cg_write(dir, "pids.max", buf, err)) < 0)
+					return zone_error_wrap(err, "limits.max_processes");
+			}
+			break;
+		case CG_CPUSET: {
+			_cleanup_free_ char *mid = zone_strdup_printf("%s/%s", lay->v1[i].parent, tag);
+			if (!mid)
+				return -ENOMEM;
+			if ((r = cpuset_inherit(lay->v1[i].parent, mid, err)) < 0 ||
+			    (r = cpuset_inherit(mid, dir, err)) < 0)
+				return r;
+			if ((r = cg_write(dir, "cpuset.cpus", l->cpuset, err)) < 0)
+				return zone_error_wrap(err, "limits.cpuset");
+			break;
+		}
+		case CG_BLKIO: {
+			/* v1 weights run 10..1000; ours (v2's) 1..10000 */
+			unsigned long long w = l->io_weight / 10;
+			w = w < 10 ? 10 : w > 1000 ? 1000 : w;
+			snprintf(buf, sizeof(buf), "%llu", w);
+			const char *f = cg_has(dir, "blkio.weight")     ? "blkio.weight" :
+					cg_has(dir, "blkio.bfq.weight") ? "blkio.bfq.weight" :
+									  NULL;
+			if (!f)
+				return zone_error_set(err, EOPNOTSUPP,
+						      "limits.io_weight: %llu: this host's blkio "
+						      "controller has no weight control (no CFQ/BFQ "
+						      "scheduler)",
+						      (unsigned long long)l->io_weight);
+			if ((r = cg_write(dir, f, buf, err)) < 0)
+				return zone_error_wrap(err, "limits.io_weight");
+			break;
+		}
+		}
+	}
+	return 0;
+}
+
+static bool word_in(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+	for (const char *p = list; (p = strstr(p, w)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
+/* Pure v2: enable the controllers we need in our own cgroup's subtree. */
+static int v2_enable(struct layout *lay, const char *tag, const char *want,
+		     struct zone_error *err)
+{
+	_cleanup_free_ char *avail = NULL, *on = NULL;
+	if (cg_read(lay->v2_parent, "cgroup.controllers", &avail) < 0)
+		return zone_error_errno(err, EIO, "cgroup: read %s/cgroup.controllers",
+					lay->v2_parent);
+	cg_read(lay->v2_parent, "cgroup.subtree_control", &on);
+	char cmd[256] = "";
+	_cleanup_free_ char *w = strdup(want);
+	char *save = NULL;
+	for (char *c = strtok_r(w, " ", &save); c; c = strtok_r(NULL, " ", &save)) {
+		if (!word_in(avail, c) || (on && word_in(on, c)))
+			continue;
+		snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%s+%s", *cmd ? " " : "", c);
+	}
+	if (!*cmd)
+		return 0;
+	struct zone_error e2 = { 0 };
+	if (cg_write(lay->v2_parent, "cgroup.subtree_control", cmd, &e2) == 0)
+		return 0;
+	if (e2.code != EBUSY) {
+		*err = e2;
+		return -e2.code;
+	}
+	/* Our cgroup holds processes (us): move ourselves into a leaf of ours. */
+	_cleanup_free_ char *sup = zone_strdup_printf("%s/%s.supervisor", lay->v2_parent, tag);
+	if (!sup)
+		return -ENOMEM;
+	int r = cg_mkdir(sup, err);
+	if (r < 0)
+		return r;
+	char pid[32];
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	if ((r = cg_write(sup, "cgroup.procs", pid, err)) < 0)
+		return r;
+	return cg_write(lay->v2_parent, "cgroup.subtree_control", cmd, err);
+}
+
+static int apply_v2(struct layout *lay, const char *tag, const char *name,
+		    const struct zone_limits *l, json_t *paths, struct zone_error *err)
+{
+	int r = v2_enable(lay, tag, "cpu memory pids cpuset io", err);
+	if (r < 0)
+		return zone_error_wrap(err, "cgroup: enable controllers in %s", lay->v2_parent);
+	_cleanup_free_ char *mid = zone_strdup_printf("%s/%s", lay->v2_parent, tag);
+	if (!mid)
+		return -ENOMEM;
+	if ((r = cg_mkdir(mid, err)) < 0)
+		return r;
+	json_array_append_new(paths, json_string(mid));
+	_cleanup_free_ char *on = NULL;
+	cg_read(lay->v2_parent, "cgroup.subtree_control", &on);
+	if (on && *on && *on != '\n') {
+		/* pass the same controllers on to the zone cgroups */
+		char cmd[256] = "";
+		char *save = NULL;
+		on[strcspn(on, "\n")] = '\0';
+		for (char *c = strtok_r(on, " ", &save); c; c = strtok_r(NULL, " ", &save))
+			snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%s+%s",
+				 *cmd ? " " : "", c);
+		if ((r = cg_write(mid, "cgroup.subtree_control", cmd, err)) < 0)
+			return r;
+	}
+	_cleanup_free_ char *dir = zone_strdup_printf("%s/%s", mid, name);
+	if (!dir)
+		return -ENOMEM;
+	if ((r = cg_mkdir(dir, err)) < 0)
+		return r;
+	json_array_append_new(paths, json_string(dir));
+
+	char buf[64];
+	struct { uint64_t v; const char *file, *field; } simple[] = {
+		{ l->memory_cap, "memory.max", "limits.memory_cap" },
+		{ l->swap_cap, "memory.swap.max", "limits.swap_cap" },
+		{ l->max_processes, "pids.max", "limits.max_processes" },
+	};
+	for (size_t i = 0; i < ELEMENTSOF(simple); i++) {
+		if (!simple[i].v)
+			continue;
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)simple[i].v);
+		if ((r = cg_write(dir, simple[i].file, buf, err)) < 0)
+			return zone_error_wrap(err, "%s", simple[i].field);
+	}
+	if (l->cpu_cap) {
+		snprintf(buf, sizeof(buf), "%llu 100000", (unsigned long long)l->cpu_cap * 1000);
+		if ((r = cg_write(dir, "cpu.max", buf, err)) < 0)
+			return zone_error_wrap(err, "limits.cpu_cap");
+	}
+	if (l->cpu_shares) {
+		unsigned long long w = 1 + ((l->cpu_shares - 2) * 9999) / 262142;
+		snprintf(buf, sizeof(buf), "%llu", w);
+		if ((r = cg_write(dir, "cpu.weight", buf, err)) < 0)
+			return zone_error_wrap(err, "limits.cpu_shares");
+	}
+	if (l->cpuset && (r = cg_write(dir, "cpuset.cpus", l->cpuset, err)) < 0)
+		return zone_error_wrap(err, "limits.cpuset");
+	if (l->io_weight) {
+		if (!cg_has(dir, "io.weight"))
+			return zone_error_set(err, EOPNOTSUPP,
+					      "limits.io_weight: %llu: the io controller is not "
+					      "available in %s",
+					      (unsigned long long)l->io_weight, lay->v2_parent);
+		snprintf(buf, sizeof(buf), "default %llu", (unsigned long long)l->io_weight);
+		if ((r = cg_write(dir, "io.weight", buf, err)) < 0)
+			return zone_error_wrap(err, "limits.io_weight");
+	}
+	return 0;
+}
+
+int zone_cgroup_create(const char *root, const char *name, const struct zone_limits *l,
+		       json_t **out, struct zone_error *err)
+{
+	struct layout lay;
+	int r = detect(&lay, err);
+	if (r < 0) {
+		layout_free(&lay);
+		return r;
+	}
+	_cleanup_free_ char *tag = zone_cgroup_tag(root);
+	json_t *paths = json_array();
+	if (!tag || !paths) {
+		layout_free(&lay);
+		json_decref(paths);
+		return zone_error_set(err, ENOMEM, "out of memory");
+	}
+	r = lay.v2 ? apply_v2(&lay, tag, name, l, paths, err) :
+		     apply_v1(&lay, tag, name, l, paths, err);
+	layout_free(&lay);
+	if (r < 0) {
+		zone_cgroup_destroy(paths, NULL); /* roll back what we made */
+		json_decref(paths);
+		return r;
+	}
+	*out = paths;
+	return 0;
+}
+
+int zone_cgroup_attach(json_t *paths, pid_t pid, struct zone_error *err)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	size_t i;
+	json_t *v;
+	json_array_foreach(paths, i, v) {
+		const char *p = json_string_value(v);
+		if (!p || !is_leaf(p))
+			continue;
+		int r = cg_write(p, "cgroup.procs", buf, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Find the leaf of a hierarchy by a file it must contain. */
+static const char *leaf_with(json_t *paths, const char *file)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(paths, i, v) {
+		const char *p = json_string_value(v);
+		if (p && is_leaf(p) && cg_has(p, file))
+			return p;
+	}
+	return NULL;
+}
+
+static long long read_num(const char *dir, const char *file)
+{
+	_cleanup_free_ char *s = NULL;
+	if (!dir || cg_read(dir, file, &s) < 0)
+		return -1;
+	if (strncmp(s, "max", 3) == 0)
+		return -1;
+	return strtoll(s, NULL, 10);
+}
+
+/* "key N" lines (memory.events, pids.events, cpu.stat, memory.oom_control). */
+static long long read_key(const char *dir, const char *file, const char *key)
+{
+	_cleanup_free_ char *s = NULL;
+	if (!dir || cg_read(dir, file, &s) < 0)
+		return -1;
+	size_t n = strlen(key);
+	for (char *line = s; line && *line;) {
+		if (strncmp(line, key, n) == 0 && line[n] == ' ')
+			return strtoll(line + n + 1, NULL, 10);
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return -1;
+}
+
+static json_t *num_or_null(long long v)
+{
+	return v >= 0 ? json_integer(v) : json_null();
+}
+
+int zone_cgroup_stat(json_t *paths, json_t **out, struct zone_error *err)
+{
+	json_t *o = json_object();
+	if (!o)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	const char *mem = leaf_with(paths, "memory.usage_in_bytes");
+	if (mem) { /* v1 */
+		long long lim = read_num(mem, "memory.limit_in_bytes");
+		json_object_set_new(o, "memory", json_pack("{s:o,s:o,s:o,s:o,s:o}",
+			"current", num_or_null(read_num(mem, "memory.usage_in_bytes")),
+			"peak", num_or_null(read_num(mem, "memory.max_usage_in_bytes")),
+			"max", lim >= 0 && lim < (1LL << 62) ? json_integer(lim) : json_null(),
+			"limit_hits", num_or_null(read_num(mem, "memory.failcnt")),
+			"oom_kills", num_or_null(read_key(mem, "memory.oom_control", "oom_kill"))));
+		const char *cpuacct = leaf_with(paths, "cpuacct.usage");
+		long long ns = read_num(cpuacct, "cpuacct.usage");
+		const char *cpu = leaf_with(paths, "cpu.cfs_quota_us");
+		long long quota = read_num(cpu, "cpu.cfs_quota_us");
+		long long period = read_num(cpu, "cpu.cfs_period_us");
+		json_object_set_new(o, "cpu", json_pack("{s:o,s:o,s:o}",
+			"usage_usec", ns >= 0 ? json_integer(ns / 1000) : json_null(),
+			"cap_percent", quota > 0 && period > 0 ? json_integer(quota * 100 / period) :
+								  json_null(),
+			"throttled", num_or_null(read_key(cpu, "cpu.stat", "nr_throttled"))));
+	} else if ((mem = leaf_with(paths, "memory.current"))) { /* v2 */
+		json_object_set_new(o, "memory", json_pack("{s:o,s:o,s:o,s:o,s:o}",
+			"current", num_or_null(read_num(mem, "memory.current")),
+			"peak", num_or_null(read_num(mem, "memory.peak")),
+			"max", num_or_null(read_num(mem, "memory.max")),
+			"limit_hits", num_or_null(read_key(mem, "memory.events", "max")),
+			"oom_kills", num_or_null(read_key(mem, "memory.events", "oom_kill"))));
+		const char *cpu = leaf_with(paths, "cpu.stat");
+		_cleanup_free_ char *max = NULL;
+		long long cap = -1;
+		if (cpu && cg_read(cpu, "cpu.max", &max) == 0 && strncmp(max, "max", 3) != 0) {
+			long long q = 0, p = 0;
+			if (sscanf(max, "%lld %lld", &q, &p) == 2 && p > 0)
+				cap = q * 100 / p;
+		}
+		json_object_set_new(o, "cpu", json_pack("{s:o,s:o,s:o}",
+			"usage_usec", num_or_null(read_key(cpu, "cpu.stat", "usage_usec")),
+			"cap_percent", num_or_null(cap),
+			"throttled", num_or_null(read_key(cpu, "cpu.stat", "nr_throttled"))));
+	}
+	const char *pids = leaf_with(paths, "pids.current");
+	if (pids)
+		json_object_set_new(o, "processes", json_pack("{s:o,s:o,s:o}",
+			"current", num_or_null(read_num(pids, "pids.current")),
+			"max", num_or_null(read_num(pids, "pids.max")),
+			"limit_hits", num_or_null(read_key(pids, "pids.events", "max"))));
+	*out = o;
+	return 0;
+}
+
+/* Pids in the zone's cgroup (from the pids or memory leaf). */
+int zone_cgroup_pids(json_t *paths, pid_t **out, size_t *n, struct zone_error *err)
+{
+	const char *leaf = leaf_with(paths, "pids.current");
+	if (!leaf)
+		leaf = leaf_with(paths, "cgroup.procs");
+	*out = NULL;
+	*n = 0;
+	if (!leaf)
+		return zone_error_set(err, ENOENT, "cgroup: the zone has no cgroup");
+	_cleanup_free_ char *s = NULL;
+	if (cg_read(leaf, "cgroup.procs", &s) < 0)
+		return zone_error_errno(err, errno, "cgroup: read %s/cgroup.procs", leaf);
+	size_t cap = 16;
+	pid_t *v = malloc(cap * sizeof(pid_t));
+	if (!v)
+		return -ENOMEM;
+	for (char *p = s; *p;) {
+		char *end;
+		long pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (*n == cap) {
+			pid_t *nv = realloc(v, (cap *= 2) * sizeof(pid_t));
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		v[(*n)++] = (pid_t)pid;
+		p = end;
+		while (*p == '\n')
+			p++;
+	}
+	*out = v;
+	return 0;
+}

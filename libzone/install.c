@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * install.c - install and uninstall: make or remove a zone's root.
+ *
+ * Theory: the zone is `incomplete` for as long as its root is being built
+ * or torn down, and only a finished install makes it `installed`; a failed
+ * or interrupted install (hook error, disk full, kill -9) leaves it
+ * `incomplete`, which boot refuses.  `uninstall -F` (or `mark`) recovers.
+ *
+ * The brand's install hook builds the root; it runs as root on the host, in
+ * a fresh empty directory that nothing inside a zone has ever touched, with
+ * its output kept in ZONES_ROOT/log/NAME.install.log.  Removal is ours, not
+ * the hook's: it walks the tree by descriptor (openat/unlinkat), never
+ * follows a symlink, never crosses onto another filesystem, so a hostile
+ * root (a symlink to /etc, a bind mount) cannot make it delete host files.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime.h"
+#include "util.h"
+
+#ifndef ZONES_LIBEXECDIR
+#define ZONES_LIBEXECDIR "/usr/local/libexec/zones"
+#endif
+
+const char *zone_libexec_dir(void)
+{
+	const char *e = getenv("ZONES_LIBEXEC_DIR");
+	return e && *e ? e : ZONES_LIBEXECDIR;
+}
+
+/* Remove everything below the directory `dfd` (same filesystem only). */
+static int remove_tree_at(int dfd, dev_t dev, int depth)
+{
+	if (depth > 256)
+		return -ELOOP;
+	int fd2 = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+	if (fd2 < 0)
+		return -errno;
+	DIR *d = fdopendir(fd2);
+	if (!d) {
+		close(fd2);
+		return -errno;
+	}
+	int r = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		struct stat sb;
+		if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno != ENOENT && r == 0)
+				r = -errno;
+			continue;
+		}
+		if (S_ISDIR(sb.st_mode)) {
+			if (sb.st_dev != dev) {
+				if (r == 0)
+					r = -EXDEV; /* a mount point: leave it alone */
+				continue;
+			}
+			int sub = openat(dfd, de->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub < 0) {
+				if (r == 0)
+					r = -errno;
+				continue;
+			}
+			int q = remove_tree_at(sub, dev, depth + 1);
+			close(sub);
+			if (q < 0 && r == 0)
+				r = q;
+			if (unlinkat(dfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT && r == 0)
+				r = -errno;
+		} else if (unlinkat(dfd, de->d_name, 0) < 0 && errno != ENOENT && r == 0) {
+			r = -errno;
+		}
+	}
+	closedir(d);
+	return r;
+}
+
+int zone_remove_tree(const char *path, struct zone_error *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return zone_error_errno(err, errno, "remove %s", path);
+	}
+	struct stat sb;
+	if (fstat(fd, &sb) < 0)
+		return zone_error_errno(err, errno, "remove %s", path);
+	int r = remove_tree_at(fd, sb.st_dev, 0);
+	if (r < 0)
+		return zone_error_errno(err, -r, "remove %s", path);
+	if (rmdir(path) < 0 && errno != ENOENT)
+		return zone_error_errno(err, errno, "remove %s", path);
+	return 0;
+}
+
+/* The last non-empty line of a file (the hook's final complaint). */
+static char *last_line(const char *path)
+{
+	_cleanup_free_ char *s = NULL;
+	ssize_t n = zone_read_file(path, &s, 1 << 22);
+	if (n <= 0)
+		return NULL;
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+	char *nl = strrchr(s, '\n');
+	char *l = strdup(nl ? nl + 1 : s);
+	if (l && strlen(l) > 300)
+		l[300] = '\0';
+	return l;
+}
+
+static int run_hook(const char *hook, const struct zone_config *c, const char *root,
+		    const char *log, struct zone_error *err)
+{
+	_cleanup_close_ int logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+					 0600);
+	if (logfd < 0)
+		return zone_error_errno(err, errno, "open %s", log);
+	pid_t pid = fork();
+	if (pid < 0)
+		return zone_error_errno(err, errno, "fork the install hook");
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+		if (null < 0 || dup2(null, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
+			_exit(126);
+		close_range(3, ~0U, 0);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		char *const argv[] = { (char *)hook, NULL };
+		char *env[12];
+		int k = 0;
+		env[k++] = zone_strdup_printf("ZONE_NAME=%s", c->name);
+		env[k++] = zone_strdup_printf("ZONE_ROOT=%s", root);
+		env[k++] = zone_strdup_printf("ZONE_PATH=%s", c->zonepath);
+		env[k++] = zone_strdup_printf("ZONE_BRAND=%s", c->brand);
+		env[k++] = zone_strdup_printf("ZONE_HOSTNAME=%s", c->hostname ? c->hostname : c->name);
+		env[k++] = zone_strdup_printf("ZONES_LIBEXEC_DIR=%s", zone_libexec_dir());
+		env[k++] = zone_strdup_printf("ZONE_BRAND_DIR=%s", zone_brand_dir());
+		env[k++] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+		env[k++] = "LC_ALL=C";
+		env[k] = NULL;
+		execve(hook, argv, env);
+		dprintf(2, "cannot execute %s: %s\n", hook, strerror(errno));
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return zone_error_errno(err, errno, "wait for the install hook");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	_cleanup_free_ char *why = last_line(log);
+	if (WIFSIGNALED(status))
+		return zone_error_set(err, EIO, "brand %s install hook killed by signal %d%s%s",
+				      c->brand, WTERMSIG(status), why ? ": " : "", why ? why : "");
+	return zone_error_set(err, EIO, "brand %s install hook failed (exit %d)%s%s", c->brand,
+			      WEXITSTATUS(status), why ? ": " : "", why ? why : "");
+}
+
+static bool dir_empty(const char *path)
+{
+	_cleanup_closedir_ DIR *d = opendir(path);
+	if (!d)
+		return true;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			return false;
+	return true;
+}
+
+static int install_locked(struct zone_store *s, const char *name, struct zone_error *err)
+{
+	struct zone_config *c = NULL;
+	struct zone_brand *b = NULL;
+	struct zone_status st;
+	zone_status_reset(&st);
+	_cleanup_free_ char *root = NULL, *log = NULL;
+	_cleanup_json_ json_t *problems = json_array();
+	int r = zone_store_load_config(s, name, &c, err);
+	if (r < 0)
+		goto out;
+	if ((r = zone_store_load_status(s, name, &st, err)) < 0)
+		goto out;
+	if (st.state != ZONE_STATE_CONFIGURED) {
+		r = zone_error_set(err, EBUSY, "the zone is %s; only a configured zone can be "
+				   "installed%s", zone_state_to_string(st.state),
+				   st.state == ZONE_STATE_INCOMPLETE ? " (uninstall -F first)" : "");
+		goto out;
+	}
+	if ((r = zone_brand_load(c->brand, &b, err)) < 0)
+		goto out;
+	if (zone_verify(s, c, problems) > 0) {
+		r = zone_error_set(err, EINVAL, "%s", json_string_value(json_array_get(problems, 0)));
+		goto out;
+	}
+	if (!b->install_hook) {
+		r = zone_error_set(err, EINVAL, "brand %s has no install hook", c->brand);
+		goto out;
+	}
+	root = zone_store_root_path(c);
+	log = zone_strdup_printf("%s/log/%s.install.log", zone_store_root(s), name);
+	if (!root || !log) {
+		r = zone_error_set(err, ENOMEM, "out of memory");
+		goto out;
+	}
+	struct stat sb;
+	if (lstat(root, &sb) == 0 && (!S_ISDIR(sb.st_mode) || !dir_empty(root))) {
+		r = zone_error_set(err, EEXIST, "%s exists and is not an empty directory", root);
+		goto out;
+	}
+	/* From here on a failure leaves the zone incomplete. */
+	if ((r = zone_store_set_state(s, name, ZONE_STATE_INCOMPLETE, err)) < 0)
+		goto out;
+	/* The zonepath is 0700: zone files keep on-disk ids, setuid ones included. */
+	if ((r = zone_mkdir_p(c->zonepath, 0700)) < 0) {
+		r = zone_error_errno(err, -r, "create %s", c->zonepath);
+		goto out;
+	}
+	if (chmod(c->zonepath, 0700) < 0 || (mkdir(root, 0755) < 0 && errno != EEXIST)) {
+		r = zone_error_errno(err, errno, "create %s", root);
+		goto out;
+	}
+	if ((r = run_hook(b->install_hook, c, root, log, err)) < 0) {
+		char why[ZONE_ERROR_MAX];
+		snprintf(why, sizeof(why), "%s", err->msg);
+		zone_error_set(err, err->code, "%s; the zone is left incomplete (log: %s; "
+			       "'zonectl uninstall -F %s' cleans up)", why, log, name);
+		goto out;
+	}
+	r = zone_store_set_state(s, name, ZONE_STATE_INSTALLED, err);
+out:
+	zone_status_reset(&st);
+	zone_brand_free(b);
+	zone_config_free(c);
+	return r;
+}
+
+int zone_runtime_install(struct zone_store *s, const char *name, struct zone_error *err)
+{
+	struct zone_lock *l = NULL;
+	int r = zone_store_lock(s, name, &l, err);
+	if (r < 0)
+		return zone_error_wrap(err, "install");
+	r = install_locked(s, name, err);
+	zone_lock_release(l);
+	if (r < 0)
+		zone_error_wrap(err, "install %s", name);
+	return r;
+}
+
+static int uninstall_locked(struct zone_store *s, const char *name, bool force,
+			    struct zone_error *err)
+{
+	struct zone_config *c = NULL;
+	struct zone_status st;
+	zone_status_reset(&st);
+	_cleanup_free_ char *root = NULL;
+	int r = zone_store_load_config(s, name, &c, err);
+	if (r < 0)
+		goto out;
+	if ((r = zone_store_load_status(s, name, &st, err)) < 0)
+		goto out;
+	if (st.state == ZONE_STATE_INCOMPLETE && !force) {
+		r = zone_error_set(err, EBUSY, "the zone is incomplete; 'uninstall -F' removes what "
+				   "is left of it");
+		goto out;
+	}
+	if (st.state != ZONE_STATE_INSTALLED && st.state != ZONE_STATE_INCOMPLETE) {
+		r = zone_error_set(err, EBUSY, "the zone is %s%s", zone_state_to_string(st.state),
+				   st.state == ZONE_STATE_CONFIGURED ? " (nothing to uninstall)" :
+								       " (halt it first)");
+		goto out;
+	}
+	if ((r = zone_store_set_state(s, name, ZONE_STATE_INCOMPLETE, err)) < 0)
+		goto out;
+	root = zone_store_root_path(c);
+	if (!root) {
+		r = zone_error_set(err, ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = zone_remove_tree(root, err)) < 0)
+		goto out; /* stays incomplete */
+	/* Remove the zonepath too if nothing else is in it. */
+	rmdir(c->zonepath);
+	if ((r = zone_store_load_status(s, name, &st, err)) < 0)
+		goto out;
+	st.state = ZONE_STATE_CONFIGURED;
+	st.slot = -1;
+	st.uid_base = 0;
+	r = zone_store_save_status(s, name, &st, err);
+out:
+	zone_status_reset(&st);
+	zone_config_free(c);
+	return r;
+}
+
+int zone_runtime_uninstall(struct zone_store *s, const char *name, bool force,
+			   struct zone_error *err)
+{
+	struct zone_lock *l = NULL;
+	int r = zone_store_lock(s, name, &l, err);
+	if (r < 0)
+		return zone_error_wrap(err, "uninstall");
+	r = uninstall_locked(s, name, force, err);
+	zone_lock_release(l);
+	if (r < 0)
+		zone_error_wrap(err, "uninstall %s", name);
+	return r;
+}

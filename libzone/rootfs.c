@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * rootfs.c - the zone's file system view: its root through an idmapped
+ * mount, binds, /proc with masked and read-only paths, a fresh /dev, /sys.
+ *
+ * Theory: two processes build it.  The monitor (host root, host mount
+ * namespace) prepares detached mount trees with open_tree(): the zone root
+ * idmapped through the zone's user namespace (only the host's initial user
+ * namespace may create idmapped mounts), and the binds the config and brand
+ * ask for.  It passes them over a socket to the zone's first process, which
+ * runs in the zone's new user, mount, pid, net ... namespaces and attaches
+ * them with move_mount(), mounts proc, sysfs, tmpfs and devpts with the new
+ * mount API, masks what policy/mounts.json says, and pivots into the root.
+ *
+ * Every path inside the zone root is zone-controlled data (a previous
+ * zone root may have left a symlink at /proc pointing anywhere), so every
+ * mount target is resolved with openat2(RESOLVE_IN_ROOT|RESOLVE_NO_SYMLINKS|
+ * RESOLVE_NO_MAGICLINKS) from a descriptor of the root and mounted onto by
+ * descriptor (MOVE_MOUNT_T_EMPTY_PATH): a symlinked mount target makes the
+ * boot fail; it never redirects a mount.  The first process has no host
+ * privilege (it is root only in the zone's user namespace), so even a
+ * mistake here cannot write host files.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "runtime.h"
+#include "util.h"
+
+/* ---- monitor side ------------------------------------------------------------ */
+
+static const char *fs_name(long type)
+{
+	switch (type) {
+	case TMPFS_MAGIC: return "tmpfs";
+	case EXT4_SUPER_MAGIC: return "ext4";
+	case BTRFS_SUPER_MAGIC: return "btrfs";
+	case XFS_SUPER_MAGIC: return "xfs";
+	case NFS_SUPER_MAGIC: return "nfs";
+	case OVERLAYFS_SUPER_MAGIC: return "overlayfs";
+	case RAMFS_MAGIC: return "ramfs";
+	default: return "this filesystem";
+	}
+}
+
+static int clone_tree(const char *path, bool idmap, int userns_fd, bool readonly,
+		      struct zone_error *err)
+{
+	int fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (fd < 0)
+		return zone_error_errno(err, errno, "clone the mount of %s", path);
+	struct mount_attr attr = { 0 };
+	if (idmap) {
+		attr.attr_set |= MOUNT_ATTR_IDMAP;
+		attr.userns_fd = (uint64_t)userns_fd;
+	}
+	if (readonly)
+		attr.attr_set |= MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	if (attr.attr_set &&
+	    mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+		int e = errno;
+		close(fd);
+		if (idmap && (e == EINVAL || e == EPERM || e == EOPNOTSUPP)) {
+			struct statfs sf;
+			const char *fs = statfs(path, &sf) == 0 ? fs_name(sf.f_type) : "?";
+			return zone_error_set(err, e,
+					      "%s is on %s, which this kernel cannot mount idmapped "
+					      "(%s); put the zone on ext4, xfs or btrfs, or set "
+					      "\"userns\": \"none\"",
+					      path, fs, strerror(e));
+		}
+		return zone_error_errno(err, e, "set attributes on the mount of %s", path);
+	}
+	return fd;
+}
+
+int zone_rootfs_prepare(const struct zone_plan *p, pid_t child, int **mfds, size_t *n,
+			struct zone_error *err)
+{
+	_cleanup_close_ int userns = -1;
+	if (p->userns) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)child);
+		userns = open(path, O_RDONLY | O_CLOEXEC);
+		if (userns < 0)
+			return zone_error_errno(err, errno, "open %s", path);
+	}
+	int *v = calloc(p->n_binds + 1, sizeof(int));
+	if (!v)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	size_t k = 0;
+	int fd = clone_tree(p->root, p->userns, userns, false, err);
+	if (fd < 0)
+		goto fail;
+	v[k++] = fd;
+	for (size_t i = 0; i < p->n_binds; i++) {
+		const struct zone_bind *b = &p->binds[i];
+		fd = clone_tree(b->source, b->idmap && p->userns, userns, b->readonly, err);
+		if (fd < 0) {
+			zone_error_wrap(err, "bind %s", b->target);
+			goto fail;
+		}
+		v[k++] = fd;
+	}
+	*mfds = v;
+	*n = k;
+	return 0;
+fail:
+	for (size_t i = 0; i < k; i++)
+		close(v[i]);
+	free(v);
+	return -err->code;
+}
+
+/* ---- zone side --------------------------------------------------------------- */
+
+/* Create the directories of `path` inside the root, refusing symlinks. */
+static int mkdir_in_root(int rootfd, const char *path, struct zone_error *err)
+{
+	_cleanup_free_ char *copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	char *p = copy;
+	while (*p == '/')
+		p++;
+	for (char *s = p;; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char saved = *s;
+		*s = '\0';
+		_cleanup_close_ int fd = zone_open_in_root(rootfd, p, O_PATH | O_DIRECTORY);
+		if (fd < 0 && errno == ENOENT) {
+			char *slash = strrchr(p, '/');
+			_cleanup_close_ int parent = -1;
+			const char *leaf = p;
+			if (slash) {
+				*slash = '\0';
+				parent = zone_open_in_root(rootfd, p, O_PATH | O_DIRECTORY);
+				*slash = '/';
+				leaf = slash + 1;
+			} else {
+				parent = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+			}
+			if (parent < 0 || (mkdirat(parent, leaf, 0755) < 0 && errno != EEXIST))
+				return zone_error_errno(err, errno, "create /%s in the zone", p);
+			fd = zone_open_in_root(rootfd, p, O_PATH | O_DIRECTORY);
+		}
+		if (fd < 0)
+			return zone_error_errno(err, errno, "/%s in the zone%s", p,
+						errno == ELOOP ? " is a symbolic link" : "");
+		*s = saved;
+		if (!saved)
+			return 0;
+	}
+}
+
+/* Resolve a mount target inside the root; create it unless `optional`. */
+static int target_fd(int rootfd, const char *target, bool dir, bool optional,
+		     struct zone_error *err)
+{
+	int fd = zone_open_in_root(rootfd, target, O_PATH | (dir ? O_DIRECTORY : 0));
+	if (fd >= 0 || optional)
+		return fd >= 0 ? fd : -errno;
+	if (errno == ELOOP)
+		return zone_error_errno(err, ELOOP, "%s in the zone is a symbolic link", target);
+	if (errno != ENOENT)
+		return zone_error_errno(err, errno, "%s in the zone", target);
+	int r;
+	if (dir) {
+		if ((r = mkdir_in_root(rootfd, target, err)) < 0)
+			return r;
+	} else {
+		_cleanup_free_ char *parent = strdup(target);
+		if (!parent)
+			return -ENOMEM;
+		char *slash = strrchr(parent, '/');
+		if (slash)
+			*slash = '\0';
+		if (slash && *parent && (r = mkdir_in_root(rootfd, parent, err)) < 0)
+			return r;
+		_cleanup_close_ int pfd = zone_open_in_root(rootfd, *parent ? parent : "/",
+							    O_PATH | O_DIRECTORY);
+		const char *leaf = slash ? slash + 1 : target;
+		_cleanup_close_ int f = pfd < 0 ? -1 :
+			openat(pfd, leaf, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+		if (f < 0 && errno != EEXIST)
+			return zone_error_errno(err, errno, "create %s in the zone", target);
+	}
+	fd = zone_open_in_root(rootfd, target, O_PATH | (dir ? O_DIRECTORY : 0));
+	if (fd < 0)
+		return zone_error_errno(err, errno, "%s in the zone", target);
+	return fd;
+}
+
+static int attach(int mntfd, int tfd, const char *what, struct zone_error *err)
+{
+	if (move_mount(mntfd, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return zone_error_errno(err, errno, "mount %s", what);
+	return 0;
+}
+
+/* A new filesystem instance: fsopen, options (key, value pairs; NULL value = flag). */
+static int new_fs(const char *type, const char *const *opts, unsigned attrs,
+		  struct zone_error *err)
+{
+	_cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return zone_error_errno(err, errno, "create a %s filesystem", type);
+	for (size_t i = 0; opts && opts[i]; i += 2) {
+		int r = opts[i + 1] ? fsconfig(fs, FSCONFIG_SET_STRING, opts[i], opts[i + 1], 0) :
+				      fsconfig(fs, FSCONFIG_SET_FLAG, opts[i], NULL, 0);
+		if (r < 0)
+			return zone_error_errno(err, errno, "%s option %s", type, opts[i]);
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return zone_error_errno(err, errno, "create a %s filesystem", type);
+	int m = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+	if (m < 0)
+		return zone_error_errno(err, errno, "mount a %s filesystem", type);
+	return m;
+}
+
+static int mount_new_at(int rootfd, const char *target, const char *type,
+			const char *const *opts, unsigned attrs, struct zone_error *err)
+{
+	_cleanup_close_ int t = target_fd(rootfd, target, true, false, err);
+	if (t < 0)
+		return t;
+	_cleanup_close_ int m = new_fs(type, opts, attrs, err);
+	if (m < 0)
+		return zone_error_wrap(err, "%s", target);
+	return attach(m, t, target, err);
+}
+
+/* Bind a host file (a device node) onto a file inside the zone. */
+static int bind_host_file(int rootfd, const char *host, const char *target,
+			  struct zone_error *err)
+{
+	_cleanup_close_ int t = target_fd(rootfd, target, false, false, err);
+	if (t < 0)
+		return t;
+	_cleanup_close_ int m = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (m < 0)
+		return zone_error_errno(err, errno, "bind %s", host);
+	return attach(m, t, target, err);
+}
+
+/* Masked: an empty read-only tmpfs over a directory, /dev/null over a file. */
+static int mask_path(int rootfd, const char *path, struct zone_error *err)
+{
+	_cleanup_close_ int t = zone_open_in_root(rootfd, path, O_PATH);
+	if (t < 0)
+		return errno == ENOENT ? 0 : zone_error_errno(err, errno, "mask %s", path);
+	struct stat sb;
+	if (fstat(t, &sb) < 0)
+		return zone_error_errno(err, errno, "mask %s", path);
+	_cleanup_close_ int m = -1;
+	if (S_ISDIR(sb.st_mode)) {
+		static const char *const opts[] = { "size", "0", "mode", "0555", NULL };
+		m = new_fs("tmpfs", opts, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				       MOUNT_ATTR_NOEXEC, err);
+		if (m < 0)
+			return zone_error_wrap(err, "mask %s", path);
+	} else {
+		m = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (m < 0)
+			return zone_error_errno(err, errno, "mask %s: bind /dev/null", path);
+	}
+	return attach(m, t, path, err);
+}
+
+static int readonly_path(int rootfd, const char *path, struct zone_error *err)
+{
+	_cleanup_close_ int t = zone_open_in_root(rootfd, path, O_PATH);
+	if (t < 0)
+		return errno == ENOENT ? 0 : zone_error_errno(err, errno, "read-only %s", path);
+	_cleanup_close_ int m = open_tree(t, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+						     AT_EMPTY_PATH | AT_RECURSIVE);
+	if (m < 0)
+		return zone_error_errno(err, errno, "read-only %s", path);
+	struct mount_attr attr = {
+		.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			    MOUNT_ATTR_NOEXEC,
+	};
+	if (mount_setattr(m, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return zone_error_errno(err, errno, "read-only %s", path);
+	return attach(m, t, path, err);
+}
+
+static int setup_dev(int rootfd, const struct zone_plan *p, const char *console,
+		     struct zone_error *err)
+{
+	static const char *const devopts[] = { "mode", "0755", "size", "1m", "nr_inodes", "1024",
+					       NULL };
+	int r = mount_new_at(rootfd, "dev", "tmpfs", devopts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+			     err);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int dev = zone_open_in_root(rootfd, "dev", O_PATH | O_DIRECTORY);
+	if (dev < 0)
+		return zone_error_errno(err, errno, "/dev in the zone");
+	json_t *v;
+	size_t i;
+	json_array_foreach(json_object_get(p->mounts, "devices"), i, v) {
+		const char *d = json_string_value(v);
+		if (!d || strchr(d, '/') || d[0] == '.')
+			continue;
+		char host[64], target[64];
+		snprintf(host, sizeof(host), "/dev/%s", d);
+		snprintf(target, sizeof(target), "dev/%s", d);
+		if ((r = bind_host_file(rootfd, host, target, err)) < 0)
+			return r;
+	}
+	/* The console: the pty slave the monitor holds the master of (by path:
+	 * a descriptor would name the host's mount, not our copy of it). */
+	if ((r = bind_host_file(rootfd, console, "dev/console", err)) < 0)
+		return r;
+	static const char *const ptsopts[] = { "newinstance", NULL, "ptmxmode", "0666",
+					       "mode", "0620", "gid", "5", NULL };
+	if ((r = mount_new_at(rootfd, "dev/pts", "devpts", ptsopts,
+			      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, err)) < 0)
+		return r;
+	static const char *const shmopts[] = { "mode", "1777", "size", "64m", NULL };
+	if ((r = mount_new_at(rootfd, "dev/shm", "tmpfs", shmopts,
+			      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err)) < 0)
+		return r;
+	if ((r = mount_new_at(rootfd, "dev/mqueue", "mqueue", NULL,
+			      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err)) < 0)
+		return r;
+	static const char *const links[][2] = {
+		{ "pts/ptmx", "ptmx" },        { "/proc/self/fd", "fd" },
+		{ "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
+		{ "/proc/self/fd/2", "stderr" },
+	};
+	for (i = 0; i < ELEMENTSOF(links); i++)
+		if (symlinkat(links[i][0], dev, links[i][1]) < 0 && errno != EEXIST)
+			return zone_error_errno(err, errno, "create /dev/%s", links[i][1]);
+	return 0;
+}
+
+static int loopback_up(struct zone_error *err)
+{
+	_cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return zone_error_errno(err, errno, "bring up lo: socket");
+	struct ifreq ifr = { 0 };
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return zone_error_errno(err, errno, "bring up lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return zone_error_errno(err, errno, "bring up lo");
+	return 0;
+}
+
+static void write_in_root(int rootfd, const char *path, const char *val)
+{
+	_cleanup_close_ int fd = zone_open_in_root(rootfd, path, O_WRONLY);
+	if (fd >= 0 && write(fd, val, strlen(val)) < 0) {
+		/* best effort: the zone still works without it */
+	}
+}
+
+int zone_rootfs_setup(const struct zone_plan *p, const int *mfds, size_t n_mfds,
+		      const char *console, struct zone_error *err)
+{
+	int r;
+	if (p->userns) {
+		/* Root of the zone's user namespace; drop the host's groups. */
+		if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+			return zone_error_errno(err, errno, "become root in the zone's user namespace");
+	}
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return zone_error_errno(err, errno, "create the cgroup namespace");
+	/* Nothing we mount may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return zone_error_errno(err, errno, "make mounts private");
+	if (n_mfds < 1 + p->n_binds)
+		return zone_error_set(err, EPROTO, "internal: missing mount descriptors");
+	/*
+	 * We cannot walk to the root by its path (the zonepath is 0700 and
+	 * host-owned, and we are not host root): the monitor started us with
+	 * the root as our working directory, which clone translated into our
+	 * mount namespace.  Once attached, the tree's descriptor is the root of
+	 * the zone's view.
+	 */
+	if (move_mount(mfds[0], "", AT_FDCWD, ".", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return zone_error_errno(err, errno, "mount the zone root %s", p->root);
+	int rootfd = mfds[0];
+
+	for (size_t i = 0; i < p->n_binds; i++) {
+		const struct zone_bind *b = &p->binds[i];
+		struct stat sb;
+		bool dir = fstat(mfds[1 + i], &sb) == 0 && S_ISDIR(sb.st_mode);
+		_cleanup_close_ int t = target_fd(rootfd, b->target, dir, b->optional, err);
+		if (t < 0) {
+			if (b->optional)
+				continue; /* e.g. /bin is a symlink to usr/bin in this root */
+			return t;
+		}
+		if ((r = attach(mfds[1 + i], t, b->target, err)) < 0)
+			return r;
+	}
+
+	if ((r = mount_new_at(rootfd, "proc", "proc", NULL,
+			      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err)) < 0)
+		return r;
+	if (p->netns)
+		write_in_root(rootfd, "proc/sys/net/ipv4/ping_group_range", "0 65535");
+	if (p->netns) {
+		r = mount_new_at(rootfd, "sys", "sysfs", NULL,
+				 MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+					 MOUNT_ATTR_NOEXEC, err);
+	} else {
+		/* A zone on the host's network stack cannot mount its own sysfs. */
+		_cleanup_close_ int t = target_fd(rootfd, "sys", true, false, err);
+		_cleanup_close_ int m = -1;
+		r = t;
+		if (t >= 0) {
+			m = open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+								AT_RECURSIVE);
+			struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+							    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
+			if (m < 0 || mount_setattr(m, "", AT_EMPTY_PATH | AT_RECURSIVE, &a,
+						   sizeof(a)) < 0)
+				r = zone_error_errno(err, errno, "bind /sys read-only");
+			else
+				r = attach(m, t, "/sys", err);
+		}
+	}
+	if (r < 0)
+		return r;
+
+	json_t *v;
+	size_t i;
+	json_array_foreach(json_object_get(p->mounts, "masked"), i, v)
+		if (json_is_string(v) && (r = mask_path(rootfd, json_string_value(v), err)) < 0)
+			return r;
+	json_array_foreach(json_object_get(p->mounts, "readonly"), i, v)
+		if (json_is_string(v) && (r = readonly_path(rootfd, json_string_value(v), err)) < 0)
+			return r;
+
+	if ((r = setup_dev(rootfd, p, console, err)) < 0)
+		return r;
+
+	if (sethostname(p->hostname, strlen(p->hostname)) < 0)
+		return zone_error_errno(err, errno, "set the host name");
+	if (p->netns && (r = loopback_up(err)) < 0)
+		return r;
+
+	/* Enter the root; the old root is detached and gone from the zone. */
+	if (fchdir(rootfd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+		return zone_error_errno(err, errno, "pivot_root into %s", p->root);
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		return zone_error_errno(err, errno, "detach the host root");
+	return 0;
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * sys.c - thin wrappers for the system calls the runtime uses and glibc
+ * 2.36 does not wrap (openat2, clone3, pidfd_*), and fd passing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/openat2.h>
+#include <linux/sched.h>
+
+#include "runtime.h"
+#include "util.h"
+
+int zone_openat2(int dirfd, const char *path, int flags, unsigned long long resolve)
+{
+	struct open_how how = {
+		.flags = (unsigned long long)flags,
+		.resolve = resolve,
+	};
+	if (flags & O_CREAT)
+		how.mode = 0644;
+	int fd;
+	do
+		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	while (fd < 0 && errno == EAGAIN); /* a rename raced the lookup: retry */
+	return fd;
+}
+
+int zone_open_in_root(int rootfd, const char *path, int flags)
+{
+	while (*path == '/')
+		path++;
+	if (!*path)
+		path = ".";
+	return zone_openat2(rootfd, path, flags | O_CLOEXEC | O_NOFOLLOW,
+			    RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+}
+
+pid_t zone_clone3(uint64_t flags, int *pidfd)
+{
+	struct clone_args args = {
+		.flags = flags | (pidfd ? CLONE_PIDFD : 0),
+		.pidfd = (uint64_t)(uintptr_t)pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+#define MAX_FDS 250 /* below the kernel's SCM_MAX_FD */
+
+int zone_send_fds(int sock, const char *msg, const int *fds, size_t n)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * MAX_FDS)];
+	if (n > MAX_FDS)
+		return -E2BIG;
+	struct iovec iov = { .iov_base = (void *)msg, .iov_len = strlen(msg) + 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (n) {
+		memset(cbuf, 0, CMSG_SPACE(sizeof(int) * n));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
+	}
+	ssize_t r;
+	do
+		r = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : 0;
+}
+
+ssize_t zone_recv_fds(int sock, char *buf, size_t len, int *fds, size_t *n)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * MAX_FDS)];
+	struct iovec iov = { .iov_base = buf, .iov_len = len - 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	ssize_t r;
+	do
+		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (r < 0 && errno == EINTR);
+	size_t want = n ? *n : 0, got = 0;
+	if (r >= 0) {
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+			if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+				continue;
+			size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			int *in = (int *)CMSG_DATA(c);
+			for (size_t i = 0; i < k; i++) {
+				if (got < want)
+					fds[got++] = in[i];
+				else
+					close(in[i]); /* more than asked for: never leak */
+			}
+		}
+		buf[r] = '\0';
+	}
+	if (n)
+		*n = got;
+	return r < 0 ? -errno : r;
+}
+
+int zone_pidfd_open(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+int zone_pidfd_send_signal(int pidfd, int sig)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+int zone_pidfd_open_checked(pid_t pid, uint64_t start)
+{
+	if (pid <= 0)
+		return -ESRCH;
+	int fd = zone_pidfd_open(pid);
+	if (fd < 0)
+		return -errno;
+	/* The pidfd pins the process: check it is the one we recorded. */
+	if (zone_proc_starttime(pid) != start) {
+		close(fd);
+		return -ESRCH;
+	}
+	return fd;
+}
