@@ -256,6 +256,9 @@ static int open_console(struct mon *m, struct zone_error *err)
 	m->slave = open(m->slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (m->slave < 0)
 		return zone_error_errno(err, errno, "open %s", m->slave_path);
+	/* The zone's root owns its console (root:tty inside), as on any machine. */
+	if (m->p->userns && fchown(m->slave, m->p->uid_base, m->p->uid_base + 5) < 0)
+		return zone_error_errno(err, errno, "chown %s", m->slave_path);
 	struct winsize ws = { .ws_row = 25, .ws_col = 80 };
 	ioctl(m->master, TIOCSWINSZ, &ws);
 	fcntl(m->master, F_SETFL, O_NONBLOCK);

@@ -39,14 +39,9 @@ COMMAND(create)
 			break;
 		case 'j': json = true; break;
 		case 'h': json_decref(sets); zctl_help(usage, body); return ZCTL_OK;
-		case ':':
-			json_decref(sets);
-			return zctl_usage_error("create", "option %s needs a value", argv[optind - 1]);
 		default:
 			json_decref(sets);
-			if (optopt)
-				return zctl_usage_error("create", "unknown option '-%c'", optopt);
-			return zctl_usage_error("create", "unknown option '%s'", argv[optind - 1]);
+			return zctl_bad_option("create", c, argv);
 		}
 	}
 	if (argc - optind != 1) {

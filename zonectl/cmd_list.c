@@ -42,9 +42,7 @@ COMMAND(list)
 		case 'j': mode = (char)c; break;
 		case 'h': zctl_help(usage, body); return ZCTL_OK;
 		default:
-			if (optopt)
-				return zctl_usage_error("list", "unknown option '-%c'", optopt);
-			return zctl_usage_error("list", "unknown option '%s'", argv[optind - 1]);
+			return zctl_bad_option("list", c, argv);
 		}
 	}
 	if (optind != argc)

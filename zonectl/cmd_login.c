@@ -91,13 +91,13 @@ COMMAND(login)
 	};
 	struct zone_login o = { .stdio = { 0, 1, 2 } };
 	int tty = -1, c;
-	while ((c = getopt_long(argc, argv, "+l:tTh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:l:tTh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': o.user = optarg; break;
 		case 't': tty = 1; break;
 		case 'T': tty = 0; break;
 		case 'h': zctl_help(usage, body); return ZCTL_OK;
-		default: return zctl_usage_error("login", "unknown option");
+		default: return zctl_bad_option("login", c, argv);
 		}
 	}
 	if (optind >= argc)

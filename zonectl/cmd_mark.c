@@ -25,9 +25,7 @@ COMMAND(mark)
 		case 'j': json = true; break;
 		case 'h': zctl_help(usage, body); return ZCTL_OK;
 		default:
-			if (optopt)
-				return zctl_usage_error("mark", "unknown option '-%c'", optopt);
-			return zctl_usage_error("mark", "unknown option '%s'", argv[optind - 1]);
+			return zctl_bad_option("mark", c, argv);
 		}
 	}
 	if (argc - optind != 2)

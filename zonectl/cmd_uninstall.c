@@ -22,12 +22,12 @@ COMMAND(uninstall)
 	};
 	bool json = false, force = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "Fh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":Fh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F': force = true; break;
 		case 'j': json = true; break;
 		case 'h': zctl_help(usage, body); return ZCTL_OK;
-		default: return zctl_usage_error("uninstall", "unknown option");
+		default: return zctl_bad_option("uninstall", c, argv);
 		}
 	}
 	if (argc - optind != 1)

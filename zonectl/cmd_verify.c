@@ -28,9 +28,7 @@ COMMAND(verify)
 		case 'j': json = true; break;
 		case 'h': zctl_help(usage, body); return ZCTL_OK;
 		default:
-			if (optopt)
-				return zctl_usage_error("verify", "unknown option '-%c'", optopt);
-			return zctl_usage_error("verify", "unknown option '%s'", argv[optind - 1]);
+			return zctl_bad_option("verify", c, argv);
 		}
 	}
 	if (argc - optind != 1)

@@ -8,6 +8,15 @@
 #include "zonectl.h"
 #include "util.h"
 
+int zctl_bad_option(const char *cmd, int c, char **argv)
+{
+	if (c == ':')
+		return zctl_usage_error(cmd, "option %s needs a value", argv[optind - 1]);
+	if (optopt)
+		return zctl_usage_error(cmd, "unknown option '-%c'", optopt);
+	return zctl_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+}
+
 bool zctl_is_utf8(const char *s)
 {
 	json_t *j = json_string(s);
@@ -58,10 +67,7 @@ int zctl_name_command(int argc, char **argv, const char *method, const char *usa
 		switch (c) {
 		case 'j': json = true; break;
 		case 'h': zctl_help(usage, body); return ZCTL_OK;
-		default:
-			if (optopt)
-				return zctl_usage_error(argv[0], "unknown option '-%c'", optopt);
-			return zctl_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+		default: return zctl_bad_option(argv[0], c, argv);
 		}
 	}
 	if (argc - optind != 1)

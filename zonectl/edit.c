@@ -15,14 +15,12 @@ int zctl_edit_command(int argc, char **argv, const char *usage, const char *body
 	const char *verb = argv[0];
 	bool json = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'h': zctl_help(usage, body); return ZCTL_OK;
 		default:
-			if (optopt)
-				return zctl_usage_error(verb, "unknown option '-%c'", optopt);
-			return zctl_usage_error(verb, "unknown option '%s'", argv[optind - 1]);
+			return zctl_bad_option(verb, c, argv);
 		}
 	}
 	int need = kind ? 3 : 2;

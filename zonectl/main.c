@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "zonectl.h"
+#include "util.h"
 
 const char *zctl_root;
 
@@ -109,7 +110,7 @@ int main(int argc, char **argv)
 	};
 	int c;
 	/* '+': stop at the command name; its options are its own. */
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			zctl_root = optarg;
@@ -120,8 +121,17 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("zonectl %s\n", ZONES_VERSION);
 			return ZCTL_OK;
+		case ':':
+			fprintf(stderr, "zonectl: option %s needs a value (see 'zonectl --help')\n",
+				argv[optind - 1]);
+			return ZCTL_USAGE;
 		default:
-			usage(stderr);
+			if (optopt)
+				fprintf(stderr, "zonectl: unknown option '-%c' (see 'zonectl --help')\n",
+					optopt);
+			else
+				fprintf(stderr, "zonectl: unknown option '%s' (see 'zonectl --help')\n",
+					argv[optind - 1]);
 			return ZCTL_USAGE;
 		}
 	}
@@ -137,5 +147,7 @@ int main(int argc, char **argv)
 			optind = 0; /* reset getopt for the subcommand (glibc: full re-init) */
 			return commands[i].run(sub_argc, sub_argv);
 		}
-	return zctl_error("%s: no such command (see 'zonectl --help')", name);
+	_cleanup_free_ char *q = zone_quote(name, 40);
+	zctl_error("%s: no such command (see 'zonectl --help')", q ? q : "?");
+	return ZCTL_USAGE;
 }

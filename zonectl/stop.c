@@ -15,7 +15,7 @@ int zctl_stop_command(int argc, char **argv, const char *usage, const char *body
 	bool json = false;
 	long timeout = 60;
 	int c;
-	while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': {
 			char *end;
@@ -27,7 +27,7 @@ int zctl_stop_command(int argc, char **argv, const char *usage, const char *body
 		}
 		case 'j': json = true; break;
 		case 'h': zctl_help(usage, body); return ZCTL_OK;
-		default: return zctl_usage_error(verb, "unknown option");
+		default: return zctl_bad_option(verb, c, argv);
 		}
 	}
 	if (argc - optind != 1)

@@ -62,6 +62,11 @@ struct option;
 /* A NAME-only command: "zonectl VERB NAME"; calls method with {name}. */
 int zctl_name_command(int argc, char **argv, const char *method, const char *usage,
 		      const char *body, void (*print)(json_t *reply));
+/*
+ * For getopt_long with a leading ':' in its option string: one line naming
+ * the option that is unknown (c == '?') or lacks its value (c == ':').
+ */
+int zctl_bad_option(const char *cmd, int c, char **argv);
 /* Is s valid UTF-8 (so it can travel in a JSON request)? */
 bool zctl_is_utf8(const char *s);
 /* Validate a zone name with libzone's one validator; prints the error. */

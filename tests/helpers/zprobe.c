@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * zprobe - tries one forbidden thing inside a zone and reports the result,
+ * for the security tests: "zprobe keyctl" prints "keyctl: EPERM" (or
+ * "keyctl: allowed") and exits 0 when the attempt was refused, 1 when it
+ * succeeded.  Static, so it runs in any zone root.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/keyctl.h>
+#include <linux/perf_event.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+static int report(const char *what, long r)
+{
+	if (r >= 0) {
+		printf("%s: allowed\n", what);
+		return 1;
+	}
+	printf("%s: %s\n", what, strerrorname_np(errno) ? strerrorname_np(errno) : "?");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: zprobe TEST\n");
+		return 2;
+	}
+	const char *t = argv[1];
+	if (!strcmp(t, "keyctl"))
+		return report(t, syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 1));
+	if (!strcmp(t, "add_key"))
+		return report(t, syscall(SYS_add_key, "user", "zprobe", "x", 1, KEY_SPEC_PROCESS_KEYRING));
+	if (!strcmp(t, "bpf")) {
+		union bpf_attr a;
+		memset(&a, 0, sizeof(a));
+		a.map_type = BPF_MAP_TYPE_ARRAY;
+		a.key_size = 4;
+		a.value_size = 4;
+		a.max_entries = 1;
+		return report(t, syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof(a)));
+	}
+	if (!strcmp(t, "perf_event_open")) {
+		struct perf_event_attr a;
+		memset(&a, 0, sizeof(a));
+		a.size = sizeof(a);
+		a.type = PERF_TYPE_SOFTWARE;
+		a.config = PERF_COUNT_SW_CPU_CLOCK;
+		return report(t, syscall(SYS_perf_event_open, &a, 0, -1, -1, 0));
+	}
+	if (!strcmp(t, "userfaultfd"))
+		return report(t, syscall(SYS_userfaultfd, 0));
+	if (!strcmp(t, "x32")) /* getpid through the x32 ABI */
+		return report(t, syscall(0x40000000 | SYS_getpid));
+	if (!strcmp(t, "i386")) { /* getpid through int 0x80: allowed, filtered like x86_64 */
+		long r;
+		__asm__ volatile("int $0x80" : "=a"(r) : "a"(20) : "memory");
+		if (r < 0) {
+			errno = (int)-r;
+			r = -1;
+		}
+		return !report(t, r); /* allowed is the expected outcome here */
+	}
+	if (!strcmp(t, "i386-keyctl")) { /* keyctl (288 on i386) through int 0x80 */
+		long r;
+		__asm__ volatile("int $0x80" : "=a"(r) : "a"(288), "b"(0), "c"(-3) : "memory");
+		if (r < 0) {
+			errno = (int)-r;
+			r = -1;
+		}
+		return report(t, r);
+	}
+	if (!strcmp(t, "mknod"))
+		return report(t, mknod("/tmp/zprobe-null", S_IFCHR | 0666, makedev(1, 3)));
+	if (!strcmp(t, "mount-proc")) {
+		mkdir("/tmp/zprobe-proc", 0755);
+		return report(t, mount("proc", "/tmp/zprobe-proc", "proc", 0, NULL));
+	}
+	if (!strcmp(t, "mount-sysfs")) {
+		mkdir("/tmp/zprobe-sys", 0755);
+		return report(t, mount("sysfs", "/tmp/zprobe-sys", "sysfs", 0, NULL));
+	}
+	if (!strcmp(t, "sysrq")) {
+		int fd = open("/proc/sysrq-trigger", O_WRONLY);
+		return report(t, fd < 0 ? -1 : write(fd, "h", 1));
+	}
+	if (!strcmp(t, "kexec_load"))
+		return report(t, syscall(SYS_kexec_load, 0, 0, NULL, 0));
+	if (!strcmp(t, "init_module"))
+		return report(t, syscall(SYS_init_module, NULL, 0, ""));
+	if (!strcmp(t, "open_by_handle_at"))
+		return report(t, syscall(SYS_open_by_handle_at, AT_FDCWD, NULL, 0));
+	if (!strcmp(t, "unshare-user"))
+		return report(t, unshare(CLONE_NEWUSER));
+	if (!strcmp(t, "clone-newns"))
+		return report(t, syscall(SYS_clone, CLONE_NEWNS | SIGCHLD, 0, 0, 0, 0) == 0 ? (_exit(0), 0) : -1);
+	if (!strcmp(t, "settimeofday")) {
+		struct timeval tv = { 0 };
+		return report(t, settimeofday(&tv, NULL));
+	}
+	if (!strcmp(t, "umount-mask"))
+		return report(t, umount2("/proc/keys", MNT_DETACH));
+	if (!strcmp(t, "kill-host-init")) /* pid 1 in a zone is the zone's init: -1 targets all */
+		return report(t, kill(99999, 0));
+	fprintf(stderr, "zprobe: unknown test %s\n", t);
+	return 2;
+}
