@@ -174,8 +174,7 @@ int api_create(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone
 	} else if ((r = zonepath_conflict(ctx->store, c, err)) < 0) {
 		zone_error_wrap(err, "create %s", name);
 	} else if ((r = zone_store_save_config(ctx->store, c, err)) >= 0) {
-		struct zone_status st;
-		zone_status_reset(&st);
+		struct zone_status st = ZONE_STATUS_INIT;
 		st.state = ZONE_STATE_CONFIGURED;
 		if ((r = zone_store_save_status(ctx->store, name, &st, err)) < 0)
 			zone_store_remove(ctx->store, name, NULL); /* roll back */
@@ -467,8 +466,7 @@ int api_mark(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_e
 	if ((r = zone_store_lock(ctx->store, name, &zl, err)) < 0)
 		return zone_error_wrap(err, "mark");
 	struct zone_config *c = NULL;
-	struct zone_status st;
-	zone_status_reset(&st);
+	struct zone_status st = ZONE_STATUS_INIT;
 	if ((r = zone_store_load_config(ctx->store, name, &c, err)) < 0) {
 		zone_error_wrap(err, "mark");
 		goto out;

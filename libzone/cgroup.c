@@ -49,6 +49,8 @@ static const char *const v1_names[_CG_MAX] = { "memory", "cpu", "cpuacct", "pids
 
 struct hierarchy {
 	char *parent; /* absolute directory of our own cgroup in it */
+	char *mnt;    /* its mount point */
+	char *ctrls;  /* the controllers mounted there ("cpu,cpuacct") */
 };
 
 struct layout {
@@ -60,8 +62,11 @@ struct layout {
 static void layout_free(struct layout *l)
 {
 	free(l->v2_parent);
-	for (int i = 0; i < _CG_MAX; i++)
+	for (int i = 0; i < _CG_MAX; i++) {
 		free(l->v1[i].parent);
+		free(l->v1[i].mnt);
+		free(l->v1[i].ctrls);
+	}
 }
 
 /* Does the comma-separated option list `opts` contain `word`? */
@@ -83,7 +88,8 @@ static bool has_opt(const char *opts, const char *word)
  * cgroup2 mount, else the cgroup (v1) mount whose options name the controller.
  * Returns mount point and mount root (mountinfo fields 5 and 4).
  */
-static int find_mount(const char *mountinfo, const char *controller, char **mnt, char **mroot)
+static int find_mount(const char *mountinfo, const char *controller, char **mnt, char **mroot,
+		      char **ctrls)
 {
 	const char *line = mountinfo;
 	while (line && *line) {
@@ -108,6 +114,17 @@ static int find_mount(const char *mountinfo, const char *controller, char **mnt,
 			continue;
 		*mnt = strdup(point);
 		*mroot = strdup(root);
+		if (ctrls) {
+			/* the controllers among the super options */
+			char list[256] = "";
+			for (int i = 0; i < _CG_MAX; i++)
+				if (has_opt(sopts, v1_names[i]))
+					snprintf(list + strlen(list), sizeof(list) - strlen(list),
+						 "%s%s", *list ? "," : "", v1_names[i]);
+			*ctrls = strdup(list);
+			if (!*ctrls)
+				return -ENOMEM;
+		}
 		return *mnt && *mroot ? 0 : -ENOMEM;
 	}
 	return -ENOENT;
@@ -160,9 +177,9 @@ static int detect(struct layout *l, struct zone_error *err)
 
 	/* Pure v2: no v1 memory hierarchy, and a cgroup2 mount. */
 	_cleanup_free_ char *m = NULL, *r = NULL;
-	if (find_mount(mi, "memory", &m, &r) == -ENOENT) {
+	if (find_mount(mi, "memory", &m, &r, NULL) == -ENOENT) {
 		_cleanup_free_ char *m2 = NULL, *r2 = NULL, *p = NULL;
-		if (find_mount(mi, NULL, &m2, &r2) < 0 || own_path(selfcg, NULL, &p) < 0)
+		if (find_mount(mi, NULL, &m2, &r2, NULL) < 0 || own_path(selfcg, NULL, &p) < 0)
 			return zone_error_set(err, ENOENT,
 					      "cgroup: no cgroup v1 memory hierarchy and no cgroup2 "
 					      "mount; mount cgroup2 on /sys/fs/cgroup");
@@ -171,11 +188,11 @@ static int detect(struct layout *l, struct zone_error *err)
 		return l->v2_parent ? 0 : -ENOMEM;
 	}
 	for (int i = 0; i < _CG_MAX; i++) {
-		_cleanup_free_ char *mnt = NULL, *mroot = NULL, *p = NULL;
-		if (find_mount(mi, v1_names[i], &mnt, &mroot) < 0 ||
+		_cleanup_free_ char *mroot = NULL, *p = NULL;
+		if (find_mount(mi, v1_names[i], &l->v1[i].mnt, &mroot, &l->v1[i].ctrls) < 0 ||
 		    own_path(selfcg, v1_names[i], &p) < 0)
 			continue;
-		l->v1[i].parent = join_cg(mnt, mroot, p);
+		l->v1[i].parent = join_cg(l->v1[i].mnt, mroot, p);
 		if (!l->v1[i].parent)
 			return -ENOMEM;
 	}
@@ -702,5 +719,63 @@ int zone_cgroup_pids(json_t *paths, pid_t **out, size_t *n, struct zone_error *e
 			p++;
 	}
 	*out = v;
+	return 0;
+}
+
+/*
+ * What the zone mounts at /sys/fs/cgroup (read-only, seen through its cgroup
+ * namespace): pure v2, the cgroup2 hierarchy; v1, a tmpfs with one
+ * directory per hierarchy the zone has a cgroup in (`paths`), named as on
+ * the host.
+ * [{"target": "sys/fs/cgroup/memory", "type": "cgroup", "options": "memory"}, ...]
+ */
+int zone_cgroup_mounts(json_t *paths, json_t **out, struct zone_error *err)
+{
+	struct layout lay;
+	int r = detect(&lay, err);
+	if (r < 0) {
+		layout_free(&lay);
+		return r;
+	}
+	json_t *a = json_array();
+	if (lay.v2) {
+		json_array_append_new(a, json_pack("{s:s,s:s}", "target", "sys/fs/cgroup", "type",
+						   "cgroup2"));
+	} else {
+		json_array_append_new(a, json_pack("{s:s,s:s}", "target", "sys/fs/cgroup", "type",
+						   "tmpfs"));
+		for (int i = 0; i < _CG_MAX; i++) {
+			if (!lay.v1[i].mnt || !*lay.v1[i].ctrls)
+				continue;
+			/* only hierarchies where the zone has a cgroup of its own: in the
+			 * others its namespace root would be the host's cgroup */
+			bool own = false;
+			size_t pi;
+			json_t *pv;
+			size_t ml = strlen(lay.v1[i].mnt);
+			json_array_foreach(paths, pi, pv) {
+				const char *pp = json_string_value(pv);
+				if (pp && is_leaf(pp) && !strncmp(pp, lay.v1[i].mnt, ml) && pp[ml] == '/')
+					own = true;
+			}
+			if (!own)
+				continue;
+			const char *base = strrchr(lay.v1[i].mnt, '/');
+			base = base ? base + 1 : lay.v1[i].mnt;
+			_cleanup_free_ char *t = zone_strdup_printf("sys/fs/cgroup/%s", base);
+			bool dup = false;
+			size_t k;
+			json_t *e;
+			json_array_foreach(a, k, e)
+				if (t && !strcmp(json_string_value(json_object_get(e, "target")), t))
+					dup = true;
+			if (t && !dup && !strchr(base, '.') && *base)
+				json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "target", t, "type",
+								   "cgroup", "options",
+								   lay.v1[i].ctrls));
+		}
+	}
+	layout_free(&lay);
+	*out = a;
 	return 0;
 }

@@ -189,8 +189,7 @@ static int install_locked(struct zone_store *s, const char *name, struct zone_er
 {
 	struct zone_config *c = NULL;
 	struct zone_brand *b = NULL;
-	struct zone_status st;
-	zone_status_reset(&st);
+	struct zone_status st = ZONE_STATUS_INIT;
 	_cleanup_free_ char *root = NULL, *log = NULL;
 	_cleanup_json_ json_t *problems = json_array();
 	int r = zone_store_load_config(s, name, &c, err);
@@ -269,8 +268,7 @@ static int uninstall_locked(struct zone_store *s, const char *name, bool force,
 			    struct zone_error *err)
 {
 	struct zone_config *c = NULL;
-	struct zone_status st;
-	zone_status_reset(&st);
+	struct zone_status st = ZONE_STATUS_INIT;
 	_cleanup_free_ char *root = NULL;
 	int r = zone_store_load_config(s, name, &c, err);
 	if (r < 0)

@@ -352,6 +352,56 @@ static int setup_dev(int rootfd, const struct zone_plan *p, const char *console,
 	return 0;
 }
 
+/*
+ * The zone's own cgroups, read-only, through its cgroup namespace: what a
+ * program inside sees as / is the zone's cgroup, so `cat
+ * /sys/fs/cgroup/memory/memory.limit_in_bytes` shows the zone's cap.
+ */
+static int mount_cgroups(int rootfd, const struct zone_plan *p, struct zone_error *err)
+{
+	size_t i;
+	json_t *m;
+	int r;
+	const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			    MOUNT_ATTR_NOEXEC;
+	json_array_foreach(p->cgmounts, i, m) {
+		const char *target = json_string_value(json_object_get(m, "target"));
+		const char *type = json_string_value(json_object_get(m, "type"));
+		const char *opts = json_string_value(json_object_get(m, "options"));
+		if (!strcmp(type, "tmpfs")) {
+			static const char *const o[] = { "mode", "0755", "size", "64k", NULL };
+			if ((r = mount_new_at(rootfd, target, "tmpfs", o,
+					      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+					      err)) < 0)
+				return r;
+			continue;
+		}
+		_cleanup_close_ int t = target_fd(rootfd, target, true, false, err);
+		if (t < 0)
+			return t;
+		_cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
+		if (fs < 0)
+			return zone_error_errno(err, errno, "mount %s", target);
+		/* v1: the hierarchy's controllers, each a flag ("cpu", "cpuacct") */
+		_cleanup_free_ char *copy = opts ? strdup(opts) : NULL;
+		char *save = NULL;
+		for (char *c = copy ? strtok_r(copy, ",", &save) : NULL; c;
+		     c = strtok_r(NULL, ",", &save))
+			if (fsconfig(fs, FSCONFIG_SET_FLAG, c, NULL, 0) < 0)
+				return zone_error_errno(err, errno, "mount %s: %s", target, c);
+		_cleanup_close_ int mnt = -1;
+		if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+		    (mnt = fsmount(fs, FSMOUNT_CLOEXEC, ro)) < 0)
+			return zone_error_errno(err, errno, "mount %s (%s)", target, type);
+		if ((r = attach(mnt, t, target, err)) < 0)
+			return r;
+	}
+	/* On v1, the tmpfs that holds the hierarchies becomes read-only too. */
+	if (json_array_size(p->cgmounts) > 1)
+		return readonly_path(rootfd, "sys/fs/cgroup", err) < 0 ? -err->code : 0;
+	return 0;
+}
+
 static int loopback_up(struct zone_error *err)
 {
 	_cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -447,6 +497,8 @@ int zone_rootfs_setup(const struct zone_plan *p, const int *mfds, size_t n_mfds,
 
 	json_t *v;
 	size_t i;
+	if (p->netns && (r = mount_cgroups(rootfd, p, err)) < 0)
+		return r;
 	json_array_foreach(json_object_get(p->mounts, "masked"), i, v)
 		if (json_is_string(v) && (r = mask_path(rootfd, json_string_value(v), err)) < 0)
 			return r;

@@ -130,6 +130,8 @@ static void plan_free(struct zone_plan *p)
 		json_decref(p->mounts);
 	if (p->cgroups)
 		json_decref(p->cgroups);
+	if (p->cgmounts)
+		json_decref(p->cgmounts);
 	for (size_t i = 0; i < p->n_binds; i++) {
 		free(p->binds[i].source);
 		free(p->binds[i].target);
@@ -283,8 +285,11 @@ static int step_policy(struct boot *b, struct zone_error *err)
 
 static int step_cgroup(struct boot *b, struct zone_error *err)
 {
-	return zone_cgroup_create(zone_store_root(b->s), b->name, &b->cfg->limits,
-				  &b->plan.cgroups, err);
+	int r = zone_cgroup_create(zone_store_root(b->s), b->name, &b->cfg->limits,
+				   &b->plan.cgroups, err);
+	if (r < 0)
+		return r;
+	return zone_cgroup_mounts(b->plan.cgroups, &b->plan.cgmounts, err);
 }
 
 static void undo_cgroup(struct boot *b)
@@ -425,8 +430,8 @@ static const struct {
 
 static int boot_locked(struct zone_store *s, const char *name, struct zone_error *err)
 {
-	struct boot b = { .s = s, .name = name, .sock = -1, .mon_pidfd = -1 };
-	zone_status_reset(&b.st);
+	struct boot b = { .s = s, .name = name, .sock = -1, .mon_pidfd = -1,
+			  .st = ZONE_STATUS_INIT };
 	int r = 0;
 	size_t k;
 	for (k = 0; k < ELEMENTSOF(boot_steps); k++)

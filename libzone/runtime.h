@@ -21,6 +21,7 @@ int zone_cgroup_create(const char *root, const char *name, const struct zone_lim
 int zone_cgroup_attach(json_t *paths, pid_t pid, struct zone_error *err);
 int zone_cgroup_destroy(json_t *paths, struct zone_error *err);
 int zone_cgroup_stat(json_t *paths, json_t **out, struct zone_error *err);
+int zone_cgroup_mounts(json_t *paths, json_t **out, struct zone_error *err);
 int zone_cgroup_pids(json_t *paths, pid_t **out, size_t *n, struct zone_error *err);
 
 /* ---- policy.c ---- */
@@ -69,6 +70,7 @@ struct zone_plan {
 	size_t bpf_len;
 	json_t *mounts; /* policy/mounts.json */
 	json_t *cgroups;
+	json_t *cgmounts; /* zone_cgroup_mounts() */
 	struct zone_bind *binds;
 	size_t n_binds;
 	unsigned long personality;

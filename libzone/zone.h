@@ -180,6 +180,9 @@ struct zone_status {
 	json_t *extra;      /* anything else a later part records (object) */
 };
 
+/* A fresh record: declare with `struct zone_status st = ZONE_STATUS_INIT;`. */
+#define ZONE_STATUS_INIT { .state = ZONE_STATE_CONFIGURED, .slot = -1 }
+/* Free what a record holds and make it fresh again (st must be initialized). */
 void zone_status_reset(struct zone_status *st);
 
 /* An exclusive per-zone lock (OFD lock on index/NAME.lock). */
