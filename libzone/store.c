@@ -235,6 +235,8 @@ void zone_lock_release(struct zone_lock *l)
 
 int zone_store_exists(struct zone_store *s, const char *name)
 {
+	if (zone_name_validate(name, NULL) < 0)
+		return 0;
 	_cleanup_free_ char *p = index_path(s, name, "json");
 	if (!p)
 		return -ENOMEM;
@@ -357,6 +359,9 @@ corrupt:
 int zone_store_save_status(struct zone_store *s, const char *name, const struct zone_status *st,
 			   struct zone_error *err)
 {
+	int r = zone_name_validate(name, err);
+	if (r < 0)
+		return r;
 	_cleanup_json_ json_t *j = json_object();
 	_cleanup_free_ char *p = index_path(s, name, "state");
 	if (!j || !p)
@@ -460,8 +465,15 @@ int zone_store_alloc_slot(struct zone_store *s, const char *name, int *slot,
 		if (strcmp(*n, name) == 0)
 			continue;
 		struct zone_status st;
-		if (zone_store_load_status(s, *n, &st, NULL) == 0 && st.slot >= 0 &&
-		    st.slot <= MAX_SLOT)
+		struct zone_error e2 = { 0 };
+		int q = zone_store_load_status(s, *n, &st, &e2);
+		if (q < 0 && q != -ENOENT) {
+			/* Its id range is unknown: handing out any could overlap it. */
+			zone_status_reset(&st);
+			return zone_error_set(err, EIO, "cannot allocate a zone id while zone %s's "
+					      "state is unreadable (%s)", *n, e2.msg);
+		}
+		if (q == 0 && st.slot >= 0 && st.slot <= MAX_SLOT)
 			used[st.slot] = 1;
 		zone_status_reset(&st);
 	}
@@ -480,6 +492,9 @@ uint32_t zone_slot_uid_base(int slot)
 
 int zone_store_remove(struct zone_store *s, const char *name, struct zone_error *err)
 {
+	int r = zone_name_validate(name, err);
+	if (r < 0)
+		return r;
 	const char *exts[] = { "json", "state", "lock" };
 	for (size_t i = 0; i < ELEMENTSOF(exts); i++) {
 		_cleanup_free_ char *p = index_path(s, name, exts[i]);
