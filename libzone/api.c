@@ -159,6 +159,8 @@ static const struct api_method methods[] = {
 	{ "install", api_install }, { "uninstall", api_uninstall },
 	{ "boot", api_boot },       { "halt", api_halt },       { "shutdown", api_shutdown },
 	{ "reboot", api_reboot },   { "ps", api_ps },           { "stat", api_stat },
+	{ "admin_add", api_admin_add }, { "admin_remove", api_admin_remove },
+	{ "admin_list", api_admin_list }, { "authorize", api_authorize },
 };
 
 int zone_api_call(struct zone_ctx *ctx, const char *method, json_t *params, json_t **reply,

@@ -42,6 +42,9 @@ int api_add(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 int api_remove(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 int api_verify(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 int api_mark(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_admin_add(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_admin_remove(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_admin_list(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 
 /* api_runtime.c: lifecycle verbs */
 int api_install(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
@@ -52,5 +55,6 @@ int api_shutdown(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 int api_reboot(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 int api_ps(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 int api_stat(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_authorize(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 
 #endif

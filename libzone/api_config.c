@@ -37,6 +37,12 @@ static json_t *zone_summary(struct zone_store *s, const char *name)
 		return o;
 	}
 	struct zone_status st;
+	/* A zone whose monitor died is not running, whatever its file says. */
+	if (zone_store_load_status(s, name, &st, NULL) == 0 &&
+	    (st.state == ZONE_STATE_READY || st.state == ZONE_STATE_RUNNING ||
+	     st.state == ZONE_STATE_SHUTTING_DOWN) && !zone_status_alive(&st))
+		zone_runtime_reconcile(s, name, false, NULL);
+	zone_status_reset(&st);
 	if (zone_store_load_status(s, name, &st, &err) < 0) {
 		json_object_set_new(o, "state", json_string("error"));
 		json_object_set_new(o, "error", json_string(err.msg));
@@ -498,4 +504,115 @@ out:
 	zone_config_free(c);
 	zone_lock_release(zl);
 	return r;
+}
+
+/* ---- delegation: zonectl admin add|remove|list ----------------------------------- */
+
+/* The admins[] entry for params' user or group; creates it when `create`. */
+static json_t *admin_entry(json_t *j, json_t *params, bool create, struct zone_error *err)
+{
+	const char *user = NULL, *group = NULL;
+	if (api_param_str(params, "user", false, &user, err) < 0 ||
+	    api_param_str(params, "group", false, &group, err) < 0)
+		return NULL;
+	if (!!user == !!group) {
+		zone_error_set(err, EINVAL, "admin: give exactly one of --user and --group");
+		return NULL;
+	}
+	const char *key = user ? "user" : "group", *who = user ? user : group;
+	json_t *arr = json_object_get(j, "admins");
+	size_t i;
+	json_t *e;
+	json_array_foreach(arr, i, e) {
+		const char *v = json_string_value(json_object_get(e, key));
+		if (v && strcmp(v, who) == 0)
+			return e;
+	}
+	if (!create) {
+		_cleanup_free_ char *q = zone_quote(who, 40);
+		zone_error_set(err, ENOENT, "admin: %s %s has no authorizations on this zone", key,
+			       q ? q : "?");
+		return NULL;
+	}
+	if (!arr) {
+		arr = json_array();
+		json_object_set_new(j, "admins", arr);
+	}
+	e = json_pack("{s:s,s:[]}", key, who, "auths");
+	json_array_append_new(arr, e);
+	return e;
+}
+
+static int do_admin_add(json_t *j, json_t *params, struct zone_error *err)
+{
+	json_t *want = json_object_get(params, "auths");
+	if (!json_is_array(want) || json_array_size(want) == 0)
+		return zone_error_set(err, EINVAL, "admin add: --auths needs at least one of "
+				      "login, manage, clone");
+	json_t *e = admin_entry(j, params, true, err);
+	if (!e)
+		return -err->code;
+	json_t *have = json_object_get(e, "auths");
+	size_t i, k;
+	json_t *a, *h;
+	json_array_foreach(want, i, a) {
+		bool dup = false;
+		json_array_foreach(have, k, h)
+			if (json_equal(a, h))
+				dup = true;
+		if (!dup)
+			json_array_append(have, a);
+	}
+	return 0; /* the re-parse validates user/group names and auth names */
+}
+
+static int do_admin_remove(json_t *j, json_t *params, struct zone_error *err)
+{
+	json_t *e = admin_entry(j, params, false, err);
+	if (!e)
+		return -err->code;
+	json_t *drop = json_object_get(params, "auths");
+	json_t *have = json_object_get(e, "auths");
+	if (json_array_size(drop) > 0) {
+		size_t i;
+		json_t *a;
+		json_array_foreach(drop, i, a)
+			for (size_t k = json_array_size(have); k-- > 0;)
+				if (json_equal(a, json_array_get(have, k)))
+					json_array_remove(have, k);
+	}
+	if (json_array_size(drop) == 0 || json_array_size(have) == 0) {
+		json_t *arr = json_object_get(j, "admins");
+		for (size_t k = 0; k < json_array_size(arr); k++)
+			if (json_array_get(arr, k) == e) {
+				json_array_remove(arr, k);
+				break;
+			}
+		if (json_array_size(arr) == 0)
+			json_object_del(j, "admins");
+	}
+	return 0;
+}
+
+int api_admin_add(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+{
+	return edit_config(ctx, params, "admin add", do_admin_add, reply, err);
+}
+
+int api_admin_remove(struct zone_ctx *ctx, json_t *params, json_t **reply,
+		     struct zone_error *err)
+{
+	return edit_config(ctx, params, "admin remove", do_admin_remove, reply, err);
+}
+
+int api_admin_list(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+{
+	json_t *r = NULL;
+	int rc = api_show(ctx, params, &r, err);
+	if (rc < 0)
+		return rc;
+	json_t *admins = json_object_get(json_object_get(r, "config"), "admins");
+	*reply = json_pack("{s:O}", "admins", admins ? admins : json_array());
+	json_decref(r);
+	return 0;
 }

@@ -139,3 +139,25 @@ int api_stat(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_e
 {
 	return observe(ctx, params, reply, err, "stat", zone_runtime_stat);
 }
+
+/* Is the caller allowed `auth` (login, manage, clone) on the zone?  For
+ * zoned's sessions (login, console), which do their work outside the API. */
+int api_authorize(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+{
+	const char *name, *auth;
+	int r = api_param_name(params, &name, err);
+	if (r < 0 || (r = api_param_str(params, "auth", true, &auth, err)) < 0)
+		return r;
+	static const struct { const char *n; unsigned bit; } auths[] = {
+		{ "login", ZONE_AUTH_LOGIN }, { "manage", ZONE_AUTH_MANAGE }, { "clone", ZONE_AUTH_CLONE },
+	};
+	for (size_t i = 0; i < ELEMENTSOF(auths); i++)
+		if (!strcmp(auth, auths[i].n)) {
+			const char *verb = auths[i].bit == ZONE_AUTH_LOGIN ? "login" : auth;
+			if ((r = authorize(ctx, verb, name, auths[i].bit, err)) < 0)
+				return r;
+			*reply = json_pack("{s:s,s:s}", "name", name, "auth", auth);
+			return 0;
+		}
+	return zone_error_set(err, EINVAL, "request: \"auth\": not one of login, manage, clone");
+}

@@ -62,24 +62,10 @@ char *zone_monitor_socket_path(const char *run_dir, const char *name)
 	return zone_strdup_printf("%s/%s.sock", run_dir, name);
 }
 
-/*
- * sun_path holds 108 bytes, ZONES_ROOT may be longer: address the socket
- * through a descriptor of its directory.
- */
 static int sock_addr(const char *run_dir, const char *name, int *dirfd, struct sockaddr_un *sa)
 {
-	*dirfd = open(run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (*dirfd < 0)
-		return -errno;
-	memset(sa, 0, sizeof(*sa));
-	sa->sun_family = AF_UNIX;
-	int n = snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/%s.sock", *dirfd,
-			 name);
-	if (n < 0 || (size_t)n >= sizeof(sa->sun_path)) {
-		close(*dirfd);
-		return -ENAMETOOLONG;
-	}
-	return 0;
+	_cleanup_free_ char *path = zone_strdup_printf("%s/%s.sock", run_dir, name);
+	return path ? zone_sockaddr_un(path, sa, dirfd) : -ENOMEM;
 }
 
 __attribute__((format(printf, 2, 3))) void zone_console_log(const char *path, const char *fmt, ...)
@@ -114,10 +100,12 @@ int zone_monitor_request(const char *run_dir, const char *name, const char *req,
 	_cleanup_close_ int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		r = errno;
-		close(dirfd);
+		if (dirfd >= 0)
+			close(dirfd);
 		return zone_error_errno(err, r, "zone %s: cannot reach its monitor", name);
 	}
-	close(dirfd);
+	if (dirfd >= 0)
+		close(dirfd);
 	if (zone_write_all(s, req, strlen(req)) < 0 || zone_write_all(s, "\n", 1) < 0)
 		return zone_error_errno(err, errno, "zone %s: monitor request", name);
 	struct pollfd pfd = { .fd = s, .events = POLLIN };
@@ -273,19 +261,20 @@ static int listen_socket(struct mon *m, struct zone_error *err)
 	int r = sock_addr(m->p->run_dir, name, &dirfd, &sa);
 	if (r < 0)
 		return zone_error_errno(err, -r, "monitor socket in %s", m->p->run_dir);
-	_cleanup_free_ char *leaf = zone_strdup_printf("%s.sock", name);
-	unlinkat(dirfd, leaf, 0);
+	unlink(m->sock_path);
 	m->lsock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	mode_t old = umask(0077);
 	if (m->lsock < 0 || bind(m->lsock, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    listen(m->lsock, 16) < 0) {
 		r = errno;
 		umask(old);
-		close(dirfd);
+		if (dirfd >= 0)
+			close(dirfd);
 		return zone_error_errno(err, r, "monitor socket %s", m->sock_path);
 	}
 	umask(old);
-	close(dirfd);
+	if (dirfd >= 0)
+		close(dirfd);
 	return 0;
 }
 

@@ -119,6 +119,22 @@ static int reconcile(struct zone_store *s, const char *name, struct zone_status 
 	return zone_store_save_status(s, name, st, err);
 }
 
+int zone_runtime_reconcile(struct zone_store *s, const char *name, bool wait,
+			   struct zone_error *err)
+{
+	struct zone_lock *l = NULL;
+	int r = wait ? zone_store_lock(s, name, &l, err) : zone_store_trylock(s, name, &l, err);
+	if (r < 0)
+		return r;
+	struct zone_status st;
+	r = zone_store_load_status(s, name, &st, err);
+	if (r >= 0)
+		r = reconcile(s, name, &st, err);
+	zone_status_reset(&st);
+	zone_lock_release(l);
+	return r;
+}
+
 /* ---- the plan -------------------------------------------------------------------- */
 
 static void plan_free(struct zone_plan *p)

@@ -42,6 +42,9 @@ pid_t zone_clone3(uint64_t flags, int *pidfd);
 int zone_send_fds(int sock, const char *msg, const int *fds, size_t n);
 /* Receive a message (NUL-terminated into buf) and up to *n fds. */
 ssize_t zone_recv_fds(int sock, char *buf, size_t len, int *fds, size_t *n);
+/* A sockaddr for a path of any length (longer ones through a directory fd). */
+struct sockaddr_un;
+int zone_sockaddr_un(const char *path, struct sockaddr_un *sa, int *dirfd);
 int zone_pidfd_open(pid_t pid);
 int zone_pidfd_send_signal(int pidfd, int sig);
 /* Open a pidfd for pid only if its start time is `start` (no pid reuse). */

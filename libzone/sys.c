@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/openat2.h>
@@ -132,4 +133,34 @@ int zone_pidfd_open_checked(pid_t pid, uint64_t start)
 		return -ESRCH;
 	}
 	return fd;
+}
+
+int zone_sockaddr_un(const char *path, struct sockaddr_un *sa, int *dirfd)
+{
+	*dirfd = -1;
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	size_t len = strlen(path);
+	if (len < sizeof(sa->sun_path)) {
+		memcpy(sa->sun_path, path, len + 1);
+		return 0;
+	}
+	/* sun_path holds 108 bytes: reach a longer path through its directory's fd. */
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return -ENAMETOOLONG;
+	_cleanup_free_ char *dir = strndup(path, (size_t)(slash - path));
+	if (!dir)
+		return -ENOMEM;
+	*dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*dirfd < 0)
+		return -errno;
+	int n = snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/%s", *dirfd,
+			 slash + 1);
+	if (n < 0 || (size_t)n >= sizeof(sa->sun_path)) {
+		close(*dirfd);
+		*dirfd = -1;
+		return -ENAMETOOLONG;
+	}
+	return 0;
 }

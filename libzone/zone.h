@@ -266,6 +266,12 @@ int zone_runtime_ps(struct zone_store *s, const char *name, json_t **out,
 		    struct zone_error *err);
 int zone_runtime_stat(struct zone_store *s, const char *name, json_t **out,
 		      struct zone_error *err);
+/*
+ * A live state whose monitor is gone (killed, host crash) becomes installed,
+ * and an orphaned init is killed.  With !wait, -EAGAIN if the lock is busy.
+ */
+int zone_runtime_reconcile(struct zone_store *s, const char *name, bool wait,
+			   struct zone_error *err);
 /* Is the zone's monitor (recorded pid and start time) still there? */
 bool zone_status_alive(const struct zone_status *st);
 
@@ -291,6 +297,18 @@ int zone_runtime_console(struct zone_store *s, const char *name, int *fd,
 /* Remove a directory tree without following symlinks or crossing mounts. */
 int zone_remove_tree(const char *path, struct zone_error *err);
 const char *zone_libexec_dir(void);
+
+/* ---- zoned's wire format (wire.c) ----------------------------------------- */
+
+#define ZONE_WIRE_MAX (1 << 20) /* largest message, bytes */
+
+/* Send one JSON object, NUL-terminated, with up to 16 descriptors. */
+int zone_wire_send(int sock, json_t *msg, const int *fds, size_t n);
+/* Receive one; 1 = message, 0 = EOF before it, < 0 = error (see wire.c). */
+int zone_wire_recv(int sock, json_t **msg, int *fds, size_t *n, int timeout_ms,
+		   struct zone_error *err);
+/* $ZONED_SOCKET, else /run/zones/zoned.sock for /var/lib/zones, else ROOT/zoned.sock. */
+char *zone_wire_default_socket(const char *root);
 
 /* ---- the API shared by zonectl (local) and zoned (api.c) -------------- */
 

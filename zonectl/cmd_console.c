@@ -30,7 +30,7 @@ COMMAND(console)
 		return r;
 	if (isatty(0))
 		fprintf(stderr, "[connected to zone %s console; ~. detaches]\r\n", argv[1]);
-	r = zctl_proxy(fd, true, 0);
+	r = zctl_proxy(fd, true);
 	close(fd);
 	return r;
 }

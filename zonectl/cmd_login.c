@@ -37,8 +37,8 @@ static int run_piped(const char *name, struct zone_login *o)
 			return zctl_error("login %s: pipe: %s", name, strerror(errno));
 		o->stdio[i] = i == 0 ? pipes[i][0] : pipes[i][1];
 	}
-	pid_t pid;
-	int r = zctl_login(name, o, &pid, NULL);
+	int sock, master;
+	int r = zctl_login(name, o, &sock, &master);
 	for (int i = 0; i < 3; i++)
 		if (pipes[i][0] >= 0)
 			close(i == 0 ? pipes[i][0] : pipes[i][1]);
@@ -75,11 +75,7 @@ static int run_piped(const char *name, struct zone_login *o)
 	}
 	if (in >= 0)
 		close(in);
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return ZCTL_FAIL;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return zctl_login_wait(sock);
 }
 
 COMMAND(login)
@@ -120,12 +116,15 @@ COMMAND(login)
 		o.rows = ws.ws_row;
 		o.cols = ws.ws_col;
 	}
-	pid_t pid;
-	int master = -1;
-	int r = zctl_login(name, &o, &pid, &master);
+	int sock, master = -1;
+	int r = zctl_login(name, &o, &sock, &master);
 	if (r != ZCTL_OK)
 		return r;
-	r = zctl_proxy(master, false, pid);
+	if (master < 0) {
+		close(sock);
+		return zctl_error("login %s: zoned sent no terminal", name);
+	}
+	zctl_proxy(master, false);
 	close(master);
-	return r;
+	return zctl_login_wait(sock);
 }

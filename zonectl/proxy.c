@@ -14,7 +14,6 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -50,7 +49,7 @@ static void copy_winsize(int session)
 		ioctl(session, TIOCSWINSZ, &ws);
 }
 
-int zctl_proxy(int session, bool escape, pid_t child)
+int zctl_proxy(int session, bool escape)
 {
 	sigset_t set;
 	sigemptyset(&set);
@@ -127,11 +126,5 @@ int zctl_proxy(int session, bool escape, pid_t child)
 		}
 	}
 	restore();
-	if (child <= 0)
-		return ZCTL_OK;
-	int status;
-	while (waitpid(child, &status, 0) < 0)
-		if (errno != EINTR)
-			return ZCTL_FAIL;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return ZCTL_OK;
 }

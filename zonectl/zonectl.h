@@ -32,17 +32,23 @@ enum { ZCTL_OK = 0, ZCTL_FAIL = 1, ZCTL_USAGE = 2 };
  */
 int zctl_call(const char *method, json_t *params, json_t **reply);
 
+/* The connection to zoned (started when root and none listens), or -1. */
+int zctl_connect(void);
+int zctl_send(int s, const char *verb, json_t *params, const int *fds, size_t n);
+int zctl_recv(int s, const char *verb, json_t **params, int *fds, size_t *n, bool *continues);
+
 /*
- * Sessions need descriptors, not just JSON: start a login (pid of the helper
- * whose exit status is the zone process's; pty master with o->tty) or attach
- * to the console (a socket carrying it both ways).
+ * Sessions need descriptors, not just JSON.  A login passes stdio (without
+ * a pty) or gets the pty master back; *sock then carries the exit status,
+ * read with zctl_login_wait().  A console is a socket to the zone's monitor.
  */
-int zctl_login(const char *name, const struct zone_login *o, pid_t *pid, int *master);
+int zctl_login(const char *name, const struct zone_login *o, int *sock, int *master);
+int zctl_login_wait(int sock);
 int zctl_console(const char *name, int *fd);
 
 /* Copy between a local terminal (or pipes) and a session fd until it closes.
  * With `escape`, "~." at the start of a line detaches. Restores the terminal. */
-int zctl_proxy(int session, bool escape, pid_t child);
+int zctl_proxy(int session, bool escape);
 
 /* Print "zonectl: <message>" on stderr; returns ZCTL_FAIL. */
 int zctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -19,19 +19,50 @@ common_setup() {
 	chmod 0755 "$ZONES_ROOT"
 }
 
+# Is a process there and not a zombie?  (This sandbox's pid 1 reaps late.)
+alive() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1) || return 1
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# Stop the zoned that zonectl started for a root (by the pid in its pid file).
+stop_zoned_of() {
+	local pid
+	pid=$(cat "$1/zoned.pid" 2>/dev/null) || return 0
+	[ -n "$pid" ] && alive "$pid" || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	for _ in $(seq 100); do
+		alive "$pid" || return 0
+		sleep 0.02
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
+# Every zoned of this test: its root's, and any for a root made inside it.
+stop_zoned() {
+	local f
+	for f in $(find "$ZONES_ROOT" -maxdepth 3 -name zoned.pid 2>/dev/null); do
+		stop_zoned_of "$(dirname "$f")"
+	done
+}
+
 common_teardown() {
 	if [ -n "${ZONES_ROOT:-}" ] && [ -d "$ZONES_ROOT" ]; then
-		# Halt whatever a failed test left running, then remove the root.
+		# Halt whatever a failed test left running, stop its zoned, remove the root.
 		local z
 		for z in $("$ZONECTL" list 2>/dev/null); do
 			"$ZONECTL" halt "$z" >/dev/null 2>&1 || true
 		done
+		stop_zoned
 		rm -rf --one-file-system "$ZONES_ROOT"
 	fi
 }
 
-# Files under the zones root other than the store's own directories.
+# Files under the zones root other than the store's own directories and the
+# daemon's (its pid file, socket, store lock and log): what a zone leaves.
 store_files() {
 	(cd "$ZONES_ROOT" && find . -mindepth 1 -not -path './index' -not -path './zones' \
-		-not -path './log' -not -path './run' | sort)
+		-not -path './log' -not -path './run' -not -path './zoned.pid' \
+		-not -path './zoned.sock' -not -path './.lock' -not -path './log/zoned.log' | sort)
 }

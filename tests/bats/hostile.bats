@@ -41,8 +41,9 @@ no_store_files() {
 # Every file under the root with its checksum; lock files are left out (a
 # refused edit may leave the zone's lock file, which holds nothing).
 snapshot() {
-	(cd "$ZONES_ROOT" && find . -type f ! -name '*.lock' -print0 | sort -z |
-		xargs -0 -r sha256sum)
+	# the store's files; the daemon's own (pid, socket, log) change by design
+	(cd "$ZONES_ROOT" && find . -type f ! -name '*.lock' ! -path ./zoned.pid \
+		! -path ./log/zoned.log -print0 | sort -z | xargs -0 -r sha256sum)
 }
 
 # refuse_name NAME MESSAGE: every verb refuses NAME with exactly MESSAGE on
