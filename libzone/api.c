@@ -133,11 +133,13 @@ unsigned api_caller_auths(const struct zone_caller *c, const struct zone_config 
 	return auths;
 }
 
-int api_require_root(struct zone_ctx *ctx, const char *what, struct zone_error *err)
+int api_require_root(struct zone_ctx *ctx, const char *what, const char *name,
+		     struct zone_error *err)
 {
 	if (ctx->caller.uid == 0)
 		return 0;
-	return zone_error_set(err, EPERM, "%s: permission denied (only root may do this)", what);
+	return zone_error_set(err, EPERM, "%s %s: permission denied (only root may do this)", what,
+			      name);
 }
 
 int api_require_auth(struct zone_ctx *ctx, const struct zone_config *cfg, unsigned need,

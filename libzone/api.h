@@ -28,7 +28,8 @@ int api_param_uint(json_t *params, const char *key, uint64_t max, uint64_t *out,
 int api_param_name(json_t *params, const char **name, struct zone_error *err);
 
 unsigned api_caller_auths(const struct zone_caller *c, const struct zone_config *cfg);
-int api_require_root(struct zone_ctx *ctx, const char *what, struct zone_error *err);
+int api_require_root(struct zone_ctx *ctx, const char *what, const char *name,
+		     struct zone_error *err);
 int api_require_auth(struct zone_ctx *ctx, const struct zone_config *cfg, unsigned need,
 		     const char *what, struct zone_error *err);
 

@@ -124,7 +124,7 @@ int api_create(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone
 	int r = api_param_name(params, &name, err);
 	if (r < 0)
 		return r;
-	if ((r = api_require_root(ctx, "create", err)) < 0)
+	if ((r = api_require_root(ctx, "create", name, err)) < 0)
 		return r;
 	if ((r = api_param_str(params, "brand", false, &brand, err)) < 0)
 		return r;
@@ -199,7 +199,7 @@ int api_delete(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone
 	int r = api_param_name(params, &name, err);
 	if (r < 0)
 		return r;
-	if ((r = api_require_root(ctx, "delete", err)) < 0)
+	if ((r = api_require_root(ctx, "delete", name, err)) < 0)
 		return r;
 	struct zone_lock *sl = NULL, *zl = NULL;
 	if ((r = zone_store_lock(ctx->store, NULL, &sl, err)) < 0)
@@ -264,7 +264,8 @@ static int load_for(struct zone_ctx *ctx, const char *verb, const char *name, un
 	int r = zone_store_load_config(ctx->store, name, c, err);
 	if (r < 0)
 		return zone_error_wrap(err, "%s", verb);
-	r = need ? api_require_auth(ctx, *c, need, verb, err) : api_require_root(ctx, verb, err);
+	r = need ? api_require_auth(ctx, *c, need, verb, err) :
+		   api_require_root(ctx, verb, name, err);
 	if (r < 0) {
 		zone_config_free(*c);
 		*c = NULL;
@@ -308,7 +309,7 @@ static int edit_config(struct zone_ctx *ctx, json_t *params, const char *verb, e
 	int r = api_param_name(params, &name, err);
 	if (r < 0)
 		return r;
-	if ((r = api_require_root(ctx, verb, err)) < 0)
+	if ((r = api_require_root(ctx, verb, name, err)) < 0)
 		return r;
 	struct zone_lock *zl = NULL;
 	if ((r = zone_store_lock(ctx->store, name, &zl, err)) < 0)
@@ -460,7 +461,7 @@ int api_mark(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_e
 		return r;
 	if ((r = api_param_str(params, "state", true, &state, err)) < 0)
 		return r;
-	if ((r = api_require_root(ctx, "mark", err)) < 0)
+	if ((r = api_require_root(ctx, "mark", name, err)) < 0)
 		return r;
 	enum zone_state to = zone_state_from_string(state);
 	if (to != ZONE_STATE_INCOMPLETE && to != ZONE_STATE_INSTALLED) {

@@ -19,7 +19,7 @@ static int authorize(struct zone_ctx *ctx, const char *verb, const char *name, u
 		     struct zone_error *err)
 {
 	if (!need)
-		return api_require_root(ctx, verb, err);
+		return api_require_root(ctx, verb, name, err);
 	if (ctx->caller.uid == 0)
 		return 0;
 	struct zone_config *c = NULL;

@@ -519,7 +519,9 @@ static int apply_v2(struct layout *lay, const char *tag, const char *name,
 			return zone_error_wrap(err, "limits.cpu_cap");
 	}
 	if (l->cpu_shares) {
-		unsigned long long w = 1 + ((l->cpu_shares - 2) * 9999) / 262142;
+		/* shares 1024 (v1's default) is weight 100 (v2's default) */
+		unsigned long long w = l->cpu_shares * 100 / 1024;
+		w = w < 1 ? 1 : w > 10000 ? 10000 : w;
 		snprintf(buf, sizeof(buf), "%llu", w);
 		if ((r = cg_write(dir, "cpu.weight", buf, err)) < 0)
 			return zone_error_wrap(err, "limits.cpu_shares");

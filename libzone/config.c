@@ -1220,9 +1220,10 @@ int zone_config_json_set(json_t *j, const char *assignment, struct zone_error *e
 		if (!json_is_object(parent))
 			return zone_error_set(err, EINVAL, "%s: not an object", head);
 		leaf = rest;
-	} else if (f->type == F_OBJECT || f->type == F_MAP || f->type == F_ARRAY) {
-		return zone_error_set(err, EINVAL, "%s: set its keys (%s.KEY=VALUE)%s", head, head,
-				      f->type == F_ARRAY ? " or use add/remove" : "");
+	} else if (f->type == F_ARRAY) {
+		return zone_error_set(err, EINVAL, "%s: a list of resources: use add/remove", head);
+	} else if (f->type == F_OBJECT || f->type == F_MAP) {
+		return zone_error_set(err, EINVAL, "%s: set its keys (%s.KEY=VALUE)", head, head);
 	}
 
 	if (*val == '\0') { /* key= unsets */

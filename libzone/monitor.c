@@ -339,9 +339,7 @@ static bool spontaneous_exit(struct mon *m)
 	    st.monitor_pid == getpid()) {
 		teardown(m);
 		st.state = ZONE_STATE_INSTALLED;
-		st.init_pid = st.monitor_pid = 0;
-		st.init_start = st.monitor_start = 0;
-		st.kernel_zone_id = 0;
+		zone_status_clear_runtime(&st);
 		zone_store_save_status(m->store, m->p->cfg->name, &st, NULL);
 	} else {
 		teardown(m);

@@ -73,8 +73,9 @@ int zone_policy_caps(char *const *limitpriv, uint64_t *out, struct zone_error *e
 		return r;
 	json_t *sets = json_object_get(j, "sets");
 	uint64_t mask = 0;
+	/* No limitpriv at all: the default set.  An empty list: nothing. */
 	static char *const deflt[] = { "default", NULL };
-	if (!limitpriv || !limitpriv[0])
+	if (!limitpriv)
 		limitpriv = deflt;
 	for (char *const *s = limitpriv; *s; s++) {
 		if (strcmp(*s, "none") == 0)

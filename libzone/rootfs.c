@@ -454,6 +454,8 @@ int zone_rootfs_setup(const struct zone_plan *p, const int *mfds, size_t n_mfds,
 
 	for (size_t i = 0; i < p->n_binds; i++) {
 		const struct zone_bind *b = &p->binds[i];
+		if (b->late)
+			continue;
 		struct stat sb;
 		bool dir = fstat(mfds[1 + i], &sb) == 0 && S_ISDIR(sb.st_mode);
 		_cleanup_close_ int t = target_fd(rootfd, b->target, dir, b->optional, err);
@@ -508,6 +510,14 @@ int zone_rootfs_setup(const struct zone_plan *p, const int *mfds, size_t n_mfds,
 
 	if ((r = setup_dev(rootfd, p, console, err)) < 0)
 		return r;
+	/* The zone's devices[], over the fresh /dev. */
+	for (size_t k = 0; k < p->n_binds; k++) {
+		if (!p->binds[k].late)
+			continue;
+		_cleanup_close_ int t = target_fd(rootfd, p->binds[k].target, false, false, err);
+		if (t < 0 || (r = attach(mfds[1 + k], t, p->binds[k].target, err)) < 0)
+			return t < 0 ? t : r;
+	}
 
 	if (sethostname(p->hostname, strlen(p->hostname)) < 0)
 		return zone_error_errno(err, errno, "set the host name");

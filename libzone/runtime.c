@@ -57,7 +57,7 @@ static bool state_live(enum zone_state s)
 	return s == ZONE_STATE_READY || s == ZONE_STATE_RUNNING || s == ZONE_STATE_SHUTTING_DOWN;
 }
 
-static void clear_runtime(struct zone_status *st)
+void zone_status_clear_runtime(struct zone_status *st)
 {
 	st->init_pid = st->monitor_pid = 0;
 	st->init_start = st->monitor_start = 0;
@@ -114,7 +114,7 @@ static int reconcile(struct zone_store *s, const char *name, struct zone_status 
 	if (!state_live(st->state) || zone_status_alive(st))
 		return 0;
 	kill_orphan(s, name, st);
-	clear_runtime(st);
+	zone_status_clear_runtime(st);
 	st->state = ZONE_STATE_INSTALLED;
 	return zone_store_save_status(s, name, st, err);
 }
@@ -158,7 +158,7 @@ static void plan_free(struct zone_plan *p)
 }
 
 static int add_bind(struct zone_plan *p, const char *src, const char *dst, bool ro, bool idmap,
-		    bool optional)
+		    bool optional, bool late)
 {
 	struct zone_bind *nb = realloc(p->binds, (p->n_binds + 1) * sizeof(*nb));
 	if (!nb)
@@ -166,7 +166,7 @@ static int add_bind(struct zone_plan *p, const char *src, const char *dst, bool 
 	p->binds = nb;
 	struct zone_bind *b = &p->binds[p->n_binds];
 	*b = (struct zone_bind){ .source = strdup(src), .target = strdup(dst), .readonly = ro,
-				 .idmap = idmap, .optional = optional };
+				 .idmap = idmap, .optional = optional, .late = late };
 	if (!b->source || !b->target)
 		return -ENOMEM;
 	p->n_binds++;
@@ -214,7 +214,7 @@ static int plan_build(struct zone_store *s, const struct zone_config *c,
 		/* only real directories of the host (on merged-/usr hosts /bin is a link) */
 		if (lstat(*d, &sb) < 0 || !S_ISDIR(sb.st_mode))
 			continue;
-		if (add_bind(p, *d, *d, true, false, true) < 0)
+		if (add_bind(p, *d, *d, true, false, true, false) < 0)
 			return zone_error_set(err, ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < c->n_fs; i++) {
@@ -224,9 +224,18 @@ static int plan_build(struct zone_store *s, const struct zone_config *c,
 		if (S_ISLNK(sb.st_mode))
 			return zone_error_set(err, ELOOP, "fs[%zu].source: \"%s\": is a symbolic link",
 					      i, c->fs[i].source);
-		if (add_bind(p, c->fs[i].source, c->fs[i].target, c->fs[i].readonly, true, false) < 0)
+		if (add_bind(p, c->fs[i].source, c->fs[i].target, c->fs[i].readonly, true, false,
+			     false) < 0)
 			return zone_error_set(err, ENOMEM, "out of memory");
 	}
+	/*
+	 * devices[]: bound over the fresh /dev.  devtmpfs cannot be idmapped, so
+	 * inside the zone a device keeps its host owner (unmapped: nobody) and
+	 * mode: the zone can use it if the host lets everyone (0666).
+	 */
+	for (size_t i = 0; i < c->n_devices; i++)
+		if (add_bind(p, c->devices[i].path, c->devices[i].path, false, false, false, true) < 0)
+			return zone_error_set(err, ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -426,7 +435,7 @@ static void undo_monitor(struct boot *b)
 			zone_pidfd_send_signal(b->mon_pidfd, SIGKILL);
 	}
 	kill_orphan(b->s, b->name, &b->st);
-	clear_runtime(&b->st);
+	zone_status_clear_runtime(&b->st);
 	b->st.state = ZONE_STATE_INSTALLED;
 	zone_store_save_status(b->s, b->name, &b->st, NULL);
 }
@@ -523,7 +532,7 @@ static int stop_locked(struct zone_store *s, const char *name, const char *verb,
 	}
 	if (mon >= 0)
 		close(mon);
-	clear_runtime(&st);
+	zone_status_clear_runtime(&st);
 	st.state = ZONE_STATE_INSTALLED;
 	r = zone_store_save_status(s, name, &st, err);
 out:
@@ -630,15 +639,25 @@ int zone_runtime_ps(struct zone_store *s, const char *name, json_t **out,
 		zone_status_reset(&st);
 		return zone_error_wrap(err, "ps %s", name);
 	}
+	/* Only processes in the zone's pid namespace: a login's host-side helper
+	 * shares the cgroup but is not in the zone. */
+	char path[64], zone_ns[64] = "", ns[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)st.init_pid);
+	ssize_t zl = readlink(path, zone_ns, sizeof(zone_ns) - 1);
+	if (zl > 0)
+		zone_ns[zl] = '\0';
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pids[i]);
+		ssize_t l = readlink(path, ns, sizeof(ns) - 1);
+		if (l <= 0 || (ns[l] = '\0', zl > 0 && strcmp(ns, zone_ns) != 0))
+			continue;
 		long zpid = proc_status_last(pids[i], "NSpid:", -1);
 		long uid = proc_status_last(pids[i], "Uid:", 1); /* effective */
 		if (zpid < 0)
 			continue; /* exited meanwhile */
 		if (st.uid_base && uid >= (long)st.uid_base && uid < (long)st.uid_base + 65536)
 			uid -= (long)st.uid_base;
-		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pids[i]);
 		_cleanup_free_ char *cmd = NULL;
 		ssize_t len = zone_read_file(path, &cmd, 4096);

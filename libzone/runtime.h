@@ -57,6 +57,7 @@ struct zone_bind {
 	bool readonly;
 	bool idmap;    /* map ids through the zone's user namespace */
 	bool optional; /* skip if the source or target is missing or a symlink */
+	bool late;     /* attach after /dev is built (devices[]) */
 };
 
 struct zone_plan {
@@ -99,6 +100,9 @@ int zone_monitor_request(const char *run_dir, const char *name, const char *req,
 /* runtime.c: a running zone's status (reconciled), or an error naming verb and state. */
 int zone_runtime_load_live(struct zone_store *s, const char *name, const char *verb,
 			   struct zone_status *st, struct zone_error *err);
+
+/* runtime.c: forget a halted zone's pids, cgroups and policy in its record. */
+void zone_status_clear_runtime(struct zone_status *st);
 
 /* Log a line to the zone's console log (monitor and boot). */
 void zone_console_log(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -99,6 +99,11 @@ static int start_zoned(const char *path)
 
 int zctl_connect(void)
 {
+	if (!zone_path_is_normal_absolute(store_root()) || !strcmp(store_root(), "/")) {
+		_cleanup_free_ char *q = zone_quote(store_root(), 100);
+		zctl_error("zones root: %s: not an absolute, normalized path", q ? q : "?");
+		return -1;
+	}
 	_cleanup_free_ char *path = zone_wire_default_socket(zctl_root);
 	if (!path)
 		return zctl_error("out of memory");

@@ -59,12 +59,6 @@ void zctl_help(const char *usage, const char *body);
 /* Print a JSON value indented to stdout. */
 void zctl_print_json(json_t *j);
 
-/*
- * Parse the options shared by most commands ("--json", "--help") plus the
- * command's own `shortopts`/`longopts`; returns the getopt result like
- * getopt_long, or -1 at the end.  Help and usage errors are handled here.
- */
-struct option;
 /* A NAME-only command: "zonectl VERB NAME"; calls method with {name}. */
 int zctl_name_command(int argc, char **argv, const char *method, const char *usage,
 		      const char *body, void (*print)(json_t *reply));
@@ -106,6 +100,7 @@ COMMAND(login);
 COMMAND(console);
 COMMAND(ps);
 COMMAND(stat);
+COMMAND(admin);
 int zctl_stop_command(int argc, char **argv, const char *usage, const char *body);
 
 #endif

@@ -915,7 +915,7 @@ static void test_set(void)
 	set_fails(o, "limits.cpu_cap=99999999999999999999",
 		  "limits.cpu_cap: \"99999999999999999999\": out of range");
 	set_fails(o, "limits=1", "limits: set its keys (limits.KEY=VALUE)");
-	set_fails(o, "net=x", "net: set its keys (net.KEY=VALUE) or use add/remove");
+	set_fails(o, "net=x", "net: a list of resources: use add/remove");
 	set_fails(o, "net.name=eth0", "net: has no sub-keys (use add/remove)");
 	set_fails(o, "hostname.x=1", "hostname: has no sub-keys");
 	set_fails(o, "hostname", "\"hostname\": not of the form key=value");
