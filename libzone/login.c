@@ -234,7 +234,10 @@ __attribute__((noreturn)) static void in_zone(struct login_ctx *x)
 		execv(pw.shell, argv);
 		zone_error_errno(&err, errno, "execute the shell %s in the zone", pw.shell);
 	}
-	fail(x->sock, &err);
+	/* Like a shell: the reason on stderr, 127 for "not found", 126 otherwise. */
+	int e = err.code;
+	dprintf(2, "zonectl: login: %s\n", err.msg);
+	_exit(e == ENOENT || e == ENOTDIR ? 127 : 126);
 }
 
 __attribute__((noreturn)) static void helper(struct login_ctx *x)
@@ -247,7 +250,7 @@ __attribute__((noreturn)) static void helper(struct login_ctx *x)
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			signal(sig, SIG_DFL);
-	if (zone_cgroup_attach(x->cgroups, getpid(), &err) < 0)
+	if (zone_cgroup_join_self(x->cgroups, &err) < 0)
 		fail(x->sock, &err);
 	int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
 	if (x->userns)

@@ -559,7 +559,16 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 		zone_error_errno(err, errno, "enter %s", p->root);
 		return abort_boot(&m, boot_sock, err);
 	}
+	/* v1: born in the zone's cgroups (see zone_cgroup_join_self); v2 below. */
+	bool v1 = zone_cgroup_is_v1(p->cgroups);
+	if (v1 && zone_cgroup_join_self(p->cgroups, err) < 0)
+		return abort_boot(&m, boot_sock, err);
 	pid_t pid = zone_clone3(flags, &m.pidfd);
+	if (v1 && pid != 0 && zone_cgroup_leave_self(p->cgroups, err) < 0) {
+		if (pid > 0)
+			m.init = pid;
+		return abort_boot(&m, boot_sock, err);
+	}
 	if (pid != 0 && chdir("/") < 0)
 		pid = pid > 0 ? pid : -1;
 	if (pid < 0) {
@@ -578,7 +587,7 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 	if (p->userns && (write_map(pid, "uid_map", p->uid_base, err) < 0 ||
 			  write_map(pid, "gid_map", p->uid_base, err) < 0))
 		return abort_boot(&m, boot_sock, err);
-	if (zone_cgroup_attach(p->cgroups, pid, err) < 0)
+	if (!v1 && zone_cgroup_attach(p->cgroups, pid, err) < 0)
 		return abort_boot(&m, boot_sock, err);
 	int *mfds = NULL;
 	size_t nm = 0;

@@ -42,6 +42,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/sched.h>
 
 #include "runtime.h"
 #include "util.h"
@@ -327,7 +328,8 @@ static int step_seccomp(struct boot *b, struct zone_error *err)
 	b->bpf_path = run_file(b->s, b->name, "bpf");
 	if (!b->bpf_path)
 		return zone_error_set(err, ENOMEM, "out of memory");
-	return zone_file_write_atomic(b->bpf_path, b->plan.bpf, b->plan.bpf_len, 0600, err);
+	/* regenerated at every boot: atomic, no need to force it to disk */
+	return zone_file_replace(b->bpf_path, b->plan.bpf, b->plan.bpf_len, 0600, err);
 }
 
 static void undo_seccomp(struct boot *b)
@@ -359,18 +361,35 @@ static int step_monitor(struct boot *b, struct zone_error *err)
 	int sp[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return zone_error_errno(err, errno, "socketpair");
-	pid_t p1 = fork();
-	if (p1 < 0) {
+	/*
+	 * The monitor is a sibling of ours (CLONE_PARENT): it belongs to no
+	 * client, our parent (zoned, a subreaper) reaps it, and it costs one
+	 * fork where the classic double fork cost two.
+	 */
+	pid_t m = zone_clone3(CLONE_PARENT, NULL);
+	if (m < 0 && errno == EINVAL) {
+		/* We are a pid namespace's init, which may not: double-fork instead. */
+		pid_t p1 = fork();
+		if (p1 == 0) {
+			setsid();
+			m = fork();
+			if (m != 0)
+				_exit(m < 0);
+		} else if (p1 > 0) {
+			while (waitpid(p1, NULL, 0) < 0 && errno == EINTR)
+				;
+			m = 1;
+		} else {
+			m = -1;
+		}
+	}
+	if (m < 0) {
 		close(sp[0]);
 		close(sp[1]);
 		return zone_error_errno(err, errno, "fork the monitor");
 	}
-	if (p1 == 0) {
-		/* Detach from the caller: new session, reparented to init. */
+	if (m == 0) {
 		setsid();
-		pid_t m = fork();
-		if (m != 0)
-			_exit(m < 0 ? 1 : 0);
 		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (devnull >= 0) {
 			dup2(devnull, 0);
@@ -387,9 +406,6 @@ static int step_monitor(struct boot *b, struct zone_error *err)
 	}
 	close(sp[1]);
 	b->sock = sp[0];
-	int status;
-	while (waitpid(p1, &status, 0) < 0 && errno == EINTR)
-		;
 
 	char buf[ZONE_ERROR_MAX + 8];
 	int r = mon_read(b, buf, sizeof(buf), 30000, err);

@@ -19,7 +19,9 @@
  * check the path still names the inode we locked, else we retry.
  *
  * Every file is replaced atomically (zone_file_write_atomic): a crash leaves
- * the old or the new content, never a mix.
+ * the old or the new content, never a mix.  Configs and persistent states
+ * are also fsync'd (file and directory) before the call returns; live
+ * runtime records are not (see zone_store_save_status).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -104,8 +106,8 @@ static char *index_path(struct zone_store *s, const char *name, const char *ext)
 
 /* ---- atomic writes ---------------------------------------------------------- */
 
-int zone_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-			   struct zone_error *err)
+static int write_file(const char *path, const void *data, size_t len, mode_t mode, bool durable,
+		      struct zone_error *err)
 {
 	_cleanup_free_ char *dcopy = strdup(path);
 	_cleanup_free_ char *tmp = zone_strdup_printf("%s.tmp.XXXXXX", path);
@@ -121,7 +123,7 @@ int zone_file_write_atomic(const char *path, const void *data, size_t len, mode_
 		r = -errno;
 	if (r == 0)
 		r = zone_write_all(fd, data, len);
-	if (r == 0 && fsync(fd) < 0)
+	if (r == 0 && durable && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
@@ -131,20 +133,34 @@ int zone_file_write_atomic(const char *path, const void *data, size_t len, mode_
 		unlink(tmp);
 		return zone_error_errno(err, -r, "write %s", path);
 	}
+	if (!durable)
+		return 0;
 	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || fsync(dfd) < 0)
 		return zone_error_errno(err, errno, "write %s: sync directory", path);
 	return 0;
 }
 
-static int write_json_atomic(const char *path, json_t *j, struct zone_error *err)
+int zone_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+			   struct zone_error *err)
+{
+	return write_file(path, data, len, mode, true, err);
+}
+
+int zone_file_replace(const char *path, const void *data, size_t len, mode_t mode,
+		      struct zone_error *err)
+{
+	return write_file(path, data, len, mode, false, err);
+}
+
+static int write_json_atomic(const char *path, json_t *j, bool durable, struct zone_error *err)
 {
 	_cleanup_free_ char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
 	if (!text)
 		return zone_error_set(err, ENOMEM, "write %s: cannot serialize", path);
 	size_t n = strlen(text);
 	text[n] = '\n'; /* json_dumps leaves room for NUL; replace and write n+1 */
-	int r = zone_file_write_atomic(path, text, n + 1, 0600, err);
+	int r = write_file(path, text, n + 1, 0600, durable, err);
 	text[n] = '\0';
 	return r;
 }
@@ -277,7 +293,7 @@ int zone_store_save_config(struct zone_store *s, const struct zone_config *c,
 	_cleanup_free_ char *p = index_path(s, c->name, "json");
 	if (!j || !p)
 		return zone_error_set(err, ENOMEM, "out of memory");
-	return write_json_atomic(p, j, err);
+	return write_json_atomic(p, j, true, err);
 }
 
 void zone_status_reset(struct zone_status *st)
@@ -301,31 +317,25 @@ static int get_int_field(json_t *j, const char *key, long long min, long long ma
 	return 0;
 }
 
-int zone_store_load_status(struct zone_store *s, const char *name, struct zone_status *st,
-			   struct zone_error *err)
+static bool live_state(enum zone_state s)
 {
-	memset(st, 0, sizeof(*st));
-	st->slot = -1;
-	int r = zone_name_validate(name, err);
-	if (r < 0)
-		return r;
-	_cleanup_free_ char *p = index_path(s, name, "state");
-	_cleanup_free_ char *text = NULL;
-	ssize_t n = zone_read_file(p, &text, STATUS_MAX);
-	if (n == -ENOENT)
-		return zone_error_set(err, ENOENT, "zone %s: state file %s is missing", name, p);
-	if (n < 0)
-		return zone_error_errno(err, (int)-n, "zone %s: read %s", name, p);
-	json_error_t je;
-	_cleanup_json_ json_t *j = json_loadb(text, (size_t)n, 0, &je);
-	if (!j || !json_is_object(j))
-		return zone_error_set(err, EINVAL, "zone %s: %s.state: corrupt (%s)", name, name,
-				      j ? "not an object" : je.text);
+	return s == ZONE_STATE_READY || s == ZONE_STATE_RUNNING || s == ZONE_STATE_SHUTTING_DOWN;
+}
+
+static char *live_path(struct zone_store *s, const char *name)
+{
+	return zone_strdup_printf("%s/run/%s.live", s->root, name);
+}
+
+/* Parse a status record; the error names `file`. */
+static int parse_status(json_t *j, const char *name, const char *file, struct zone_status *st,
+			struct zone_error *err)
+{
 	const char *state = json_string_value(json_object_get(j, "state"));
 	st->state = zone_state_from_string(state);
 	if (st->state == ZONE_STATE_INVALID)
-		return zone_error_set(err, EINVAL, "zone %s: %s.state: state: not a zone state",
-				      name, name);
+		return zone_error_set(err, EINVAL, "zone %s: %s: state: not a zone state", name,
+				      file);
 	long long v;
 	if (get_int_field(j, "slot", -1, MAX_SLOT, &v) < 0)
 		goto corrupt;
@@ -353,7 +363,61 @@ int zone_store_load_status(struct zone_store *s, const char *name, struct zone_s
 		st->extra = json_incref(extra);
 	return 0;
 corrupt:
-	return zone_error_set(err, EINVAL, "zone %s: %s.state: corrupt", name, name);
+	return zone_error_set(err, EINVAL, "zone %s: %s: corrupt", name, file);
+}
+
+static int read_status(const char *path, const char *name, const char *file,
+		       struct zone_status *st, struct zone_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	ssize_t n = zone_read_file(path, &text, STATUS_MAX);
+	if (n == -ENOENT)
+		return zone_error_set(err, ENOENT, "zone %s: state file %s is missing", name, path);
+	if (n < 0)
+		return zone_error_errno(err, (int)-n, "zone %s: read %s", name, path);
+	json_error_t je;
+	_cleanup_json_ json_t *j = json_loadb(text, (size_t)n, 0, &je);
+	if (!j || !json_is_object(j))
+		return zone_error_set(err, EINVAL, "zone %s: %s: corrupt (%s)", name, file,
+				      j ? "not an object" : je.text);
+	return parse_status(j, name, file, st, err);
+}
+
+/*
+ * A zone's record is in two places.  index/NAME.state holds what survives a
+ * reboot (configured, incomplete, installed; its slot), written durably.
+ * While the zone is up, run/NAME.live holds the live record (ready,
+ * running, shutting_down; pids, cgroups, policy) on the run directory,
+ * which zoned keeps on a tmpfs: it costs no disk write on the boot path
+ * and vanishes with a host crash, leaving the zone `installed` as it must.
+ */
+int zone_store_load_status(struct zone_store *s, const char *name, struct zone_status *st,
+			   struct zone_error *err)
+{
+	memset(st, 0, sizeof(*st));
+	st->slot = -1;
+	int r = zone_name_validate(name, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *p = index_path(s, name, "state");
+	_cleanup_free_ char *file = zone_strdup_printf("%s.state", name);
+	if (!p || !file)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	if ((r = read_status(p, name, file, st, err)) < 0 || st->state != ZONE_STATE_INSTALLED)
+		return r;
+	_cleanup_free_ char *lp = live_path(s, name);
+	_cleanup_free_ char *lfile = zone_strdup_printf("run/%s.live", name);
+	if (!lp || !lfile || access(lp, F_OK) < 0)
+		return 0;
+	struct zone_status live = ZONE_STATUS_INIT;
+	if ((r = read_status(lp, name, lfile, &live, err)) < 0 || !live_state(live.state)) {
+		zone_status_reset(&live);
+		return r < 0 ? r : zone_error_set(err, EINVAL, "zone %s: %s: not a live state", name,
+						  lfile);
+	}
+	zone_status_reset(st);
+	*st = live;
+	return 0;
 }
 
 int zone_store_save_status(struct zone_store *s, const char *name, const struct zone_status *st,
@@ -363,7 +427,8 @@ int zone_store_save_status(struct zone_store *s, const char *name, const struct 
 	if (r < 0)
 		return r;
 	_cleanup_json_ json_t *j = json_object();
-	_cleanup_free_ char *p = index_path(s, name, "state");
+	bool live = live_state(st->state);
+	_cleanup_free_ char *p = live ? live_path(s, name) : index_path(s, name, "state");
 	if (!j || !p)
 		return zone_error_set(err, ENOMEM, "out of memory");
 	json_object_set_new(j, "state", json_string(zone_state_to_string(st->state)));
@@ -383,7 +448,14 @@ int zone_store_save_status(struct zone_store *s, const char *name, const struct 
 		json_object_set_new(j, "kernel_zone_id", json_integer(st->kernel_zone_id));
 	if (st->extra && json_object_size(st->extra))
 		json_object_set(j, "extra", st->extra);
-	return write_json_atomic(p, j, err);
+	if (live) /* the durable record keeps saying installed meanwhile */
+		return write_json_atomic(p, j, false, err);
+	if ((r = write_json_atomic(p, j, true, err)) < 0)
+		return r;
+	_cleanup_free_ char *lp = live_path(s, name);
+	if (lp && unlink(lp) < 0 && errno != ENOENT)
+		return zone_error_errno(err, errno, "zone %s: remove %s", name, lp);
+	return 0;
 }
 
 int zone_store_set_state(struct zone_store *s, const char *name, enum zone_state to,
@@ -503,6 +575,9 @@ int zone_store_remove(struct zone_store *s, const char *name, struct zone_error 
 		if (unlink(p) < 0 && errno != ENOENT)
 			return zone_error_errno(err, errno, "delete %s", p);
 	}
+	_cleanup_free_ char *lp = live_path(s, name);
+	if (lp)
+		unlink(lp);
 	_cleanup_close_ int dfd = open(s->index, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0)
 		fsync(dfd);

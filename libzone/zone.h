@@ -220,6 +220,9 @@ int zone_store_remove(struct zone_store *s, const char *name, struct zone_error 
 /* Atomic whole-file write: temp file in the same directory, fsync, rename, fsync dir. */
 int zone_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			   struct zone_error *err);
+/* The same, atomic but not forced to disk (for what a reboot makes moot). */
+int zone_file_replace(const char *path, const void *data, size_t len, mode_t mode,
+		      struct zone_error *err);
 
 /* ---- brands (brand.c) ------------------------------------------------- */
 

@@ -212,9 +212,11 @@ int zctl_login(const char *name, const struct zone_login *o, int *sock, int *mas
 			json_array_append_new(argv, v);
 		}
 	}
-	_cleanup_json_ json_t *p = json_pack("{s:s,s:s?,s:o?,s:b,s:s?,s:i,s:i}", "name", name,
-					     "user", o->user, "argv", argv, "tty", o->tty, "term",
-					     o->term, "rows", o->rows, "cols", o->cols);
+	_cleanup_json_ json_t *p = json_pack("{s:s,s:s?,s:b,s:s?,s:i,s:i}", "name", name,
+					     "user", o->user, "tty", o->tty, "term", o->term, "rows",
+					     o->rows, "cols", o->cols);
+	if (argv)
+		json_object_set_new(p, "argv", argv);
 	int r = zctl_send(s, "login", p, o->tty ? NULL : o->stdio, o->tty ? 0 : 3);
 	json_t *reply = NULL;
 	int fd = -1;

@@ -25,14 +25,16 @@ static const char body[] =
 	"                   are, or through pipes when they are terminals)\n"
 	"  -h, --help       this text\n";
 
-/* Without a pty: descriptors that are terminals go through pipes we copy. */
+/*
+ * Without a pty the zone gets three fresh pipes and we copy bytes through
+ * them: never our own descriptors, which could be a terminal, a file the zone
+ * could reopen for reading through /proc/self/fd, or a directory to walk out
+ * of the zone through.
+ */
 static int run_piped(const char *name, struct zone_login *o)
 {
 	int pipes[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
 	for (int i = 0; i < 3; i++) {
-		o->stdio[i] = i;
-		if (!isatty(i))
-			continue;
 		if (pipe2(pipes[i], O_CLOEXEC) < 0)
 			return zctl_error("login %s: pipe: %s", name, strerror(errno));
 		o->stdio[i] = i == 0 ? pipes[i][0] : pipes[i][1];

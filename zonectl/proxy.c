@@ -26,7 +26,7 @@ static bool raw;
 static void restore(void)
 {
 	if (raw)
-		tcsetattr(0, TCSAFLUSH, &saved);
+		tcsetattr(0, TCSADRAIN, &saved);
 	raw = false;
 }
 
@@ -36,7 +36,8 @@ static void make_raw(void)
 		return;
 	struct termios t = saved;
 	cfmakeraw(&t);
-	if (tcsetattr(0, TCSAFLUSH, &t) == 0) {
+	/* TCSADRAIN, not FLUSH: keep what was typed before the session began */
+	if (tcsetattr(0, TCSADRAIN, &t) == 0) {
 		raw = true;
 		atexit(restore);
 	}

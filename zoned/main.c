@@ -38,7 +38,11 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <dirent.h>
+#include <sys/mount.h>
 #include <sys/signalfd.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -165,6 +169,45 @@ int zoned_shutdown_zones(struct zoned *d)
 		n--;
 	}
 	return 0;
+}
+
+/*
+ * ROOT/run holds live records, monitor sockets and seccomp programs: things
+ * that mean nothing after a reboot.  On a tmpfs they cost no disk write on
+ * the boot path (a rename on this host's ext4 costs a millisecond) and
+ * vanish with a crash.  We mount one there unless it already is one, or
+ * already holds something (a zone running from before).
+ */
+static void mount_run(struct zoned *d)
+{
+	_cleanup_free_ char *run = zone_strdup_printf("%s/run", d->root);
+	struct statfs sf;
+	if (!run || statfs(run, &sf) < 0 || sf.f_type == TMPFS_MAGIC)
+		return;
+	_cleanup_closedir_ DIR *dir = opendir(run);
+	struct dirent *de;
+	while (dir && (de = readdir(dir)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			return;
+	if (mount("zones-run", run, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0700,size=64m") < 0)
+		zoned_log(d, "cannot mount a tmpfs on %s (%s); live records stay on disk", run,
+			  strerror(errno));
+}
+
+/* On the way out: unmount it again if no zone needs it. */
+static void umount_run(struct zoned *d)
+{
+	_cleanup_strv_ char **names = NULL;
+	if (zone_store_list(d->store, &names, NULL) < 0)
+		return;
+	for (char **z = names; *z; z++)
+		if (is_live(d, *z))
+			return;
+	_cleanup_free_ char *run = zone_strdup_printf("%s/run", d->root);
+	struct statfs sf;
+	if (run && statfs(run, &sf) == 0 && sf.f_type == TMPFS_MAGIC)
+		umount2(run, MNT_DETACH);
 }
 
 static int listen_on(struct zoned *d)
@@ -329,6 +372,7 @@ int main(int argc, char **argv)
 			return 1;
 	}
 	write_pid(pidfd);
+	mount_run(&d);
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
@@ -385,12 +429,14 @@ int main(int argc, char **argv)
 					zoned_log(&d, "SIGPWR: shutting every zone down");
 					sigprocmask(SIG_UNBLOCK, &set, NULL);
 					zoned_shutdown_zones(&d);
+					umount_run(&d);
 					zoned_log(&d, "stopped");
 					return 0;
 				} else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
 					close(ls);
 					unlink(d.socket_path);
-					zoned_log(&d, "stopped by signal %u; zones keep running",
+					umount_run(&d);
+					zoned_log(&d, "stopped by signal %u; running zones keep running",
 						  si.ssi_signo);
 					return 0;
 				}

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,7 +132,7 @@ static int do_login(struct zoned *d, struct zone_ctx *ctx, int conn, json_t *par
 	};
 	json_t *argv = json_object_get(params, "argv");
 	_cleanup_free_ char **av = NULL;
-	if (argv) {
+	if (argv && !json_is_null(argv)) {
 		if (!json_is_array(argv) || json_array_size(argv) > 4096)
 			return zone_error_set(err, EINVAL, "request: \"argv\": not an array of strings");
 		av = calloc(json_array_size(argv) + 1, sizeof(char *));
@@ -147,8 +148,19 @@ static int do_login(struct zoned *d, struct zone_ctx *ctx, int conn, json_t *par
 		if (nfds != 3)
 			return zone_error_set(err, EINVAL, "login without a pty needs three "
 					      "descriptors (stdin, stdout, stderr)");
-		for (int i = 0; i < 3; i++)
+		/*
+		 * Only pipes may enter a zone: a file or directory descriptor could
+		 * be reopened or walked through /proc/self/fd from inside, a
+		 * terminal could be pushed input (TIOCSTI).
+		 */
+		for (int i = 0; i < 3; i++) {
+			struct stat sb;
+			if (fstat(fds[i], &sb) < 0 || !S_ISFIFO(sb.st_mode))
+				return zone_error_set(err, EPERM, "login %s: standard descriptor %d "
+						      "is not a pipe; only pipes may enter a zone",
+						      name, i);
 			o.stdio[i] = fds[i];
+		}
 	}
 	pid_t pid;
 	int master = -1;

@@ -55,6 +55,8 @@ common_teardown() {
 			"$ZONECTL" halt "$z" >/dev/null 2>&1 || true
 		done
 		stop_zoned
+		# zoned unmounts its run tmpfs when it stops; make sure of it
+		if mountpoint -q "$ZONES_ROOT/run"; then umount -l "$ZONES_ROOT/run"; fi
 		rm -rf --one-file-system "$ZONES_ROOT"
 	fi
 }

@@ -171,9 +171,13 @@ static void test_status_round_trip(struct zone_store *s)
 	is_str(err.msg, want, "missing status message names the file");
 	is_int(back.slot, -1, "slot -1 after a failed load");
 
-	st.state = ZONE_STATE_RUNNING;
+	/* A zone runs only once installed: the durable record says so first. */
+	st.state = ZONE_STATE_INSTALLED;
 	st.slot = 3;
 	st.uid_base = zone_slot_uid_base(3);
+	st.extra = NULL;
+	is_int(zone_store_save_status(s, "web", &st, &err), 0, "save web installed");
+	st.state = ZONE_STATE_RUNNING;
 	st.init_pid = 1234;
 	st.init_start = 987654321;
 	st.monitor_pid = 1200;
@@ -188,6 +192,21 @@ static void test_status_round_trip(struct zone_store *s)
 		   back.monitor_start == 123 && back.kernel_zone_id == 7,
 	   "every status field round trips");
 	ok(back.extra && json_equal(back.extra, st.extra), "extra round trips");
+	zone_status_reset(&back);
+	/* the live record is in run/, the durable one still says installed */
+	_cleanup_free_ char *lp = path("run/%s.live", "web");
+	_cleanup_free_ char *durable = NULL;
+	ok(access(lp, F_OK) == 0, "a live state is kept in run/NAME.live");
+	ok(zone_read_file(sp, &durable, 1 << 16) > 0 && strstr(durable, "\"installed\"") &&
+		   !strstr(durable, "init_pid"),
+	   "the durable record still says installed, without pids");
+	struct zone_status inst = ZONE_STATUS_INIT;
+	inst.state = ZONE_STATE_INSTALLED;
+	inst.slot = 3;
+	is_int(zone_store_save_status(s, "web", &inst, &err), 0, "back to installed");
+	ok(access(lp, F_OK) < 0 && errno == ENOENT, "installed removes the live record");
+	is_int(zone_store_load_status(s, "web", &back, &err), 0, "load after halt");
+	ok(back.state == ZONE_STATE_INSTALLED && back.init_pid == 0, "installed, no pids");
 	zone_status_reset(&back);
 	zone_status_reset(&st);
 	ok(st.slot == -1 && st.extra == NULL && st.state == 0, "status_reset clears");
