@@ -165,6 +165,14 @@ static const struct api_method methods[] = {
 	{ "admin_list", api_admin_list }, { "authorize", api_authorize },
 };
 
+bool zone_api_has_method(const char *method)
+{
+	for (size_t i = 0; method && i < ELEMENTSOF(methods); i++)
+		if (strcmp(methods[i].name, method) == 0)
+			return true;
+	return false;
+}
+
 int zone_api_call(struct zone_ctx *ctx, const char *method, json_t *params, json_t **reply,
 		  struct zone_error *err)
 {

@@ -287,8 +287,8 @@ int api_show(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_e
 		if (!(api_caller_auths(&ctx->caller, c) & any)) {
 			zone_config_free(c);
 			return zone_error_set(err, EPERM,
-					      "show %s: permission denied (no authorization on this zone)",
-					      name);
+					      "show %s: permission denied (needs an authorization on "
+					      "this zone)", name);
 		}
 	} else if ((r = load_for(ctx, "show", name, 0, &c, err)) < 0) {
 		return r;

@@ -20,8 +20,6 @@ static int authorize(struct zone_ctx *ctx, const char *verb, const char *name, u
 {
 	if (!need)
 		return api_require_root(ctx, verb, name, err);
-	if (ctx->caller.uid == 0)
-		return 0;
 	struct zone_config *c = NULL;
 	int r = zone_store_load_config(ctx->store, name, &c, err);
 	if (r < 0)
@@ -144,16 +142,18 @@ int api_stat(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_e
  * zoned's sessions (login, console), which do their work outside the API. */
 int api_authorize(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
-	const char *name, *auth;
+	const char *name, *auth, *verb = NULL;
 	int r = api_param_name(params, &name, err);
-	if (r < 0 || (r = api_param_str(params, "auth", true, &auth, err)) < 0)
+	if (r < 0 || (r = api_param_str(params, "auth", true, &auth, err)) < 0 ||
+	    (r = api_param_str(params, "verb", false, &verb, err)) < 0)
 		return r;
 	static const struct { const char *n; unsigned bit; } auths[] = {
 		{ "login", ZONE_AUTH_LOGIN }, { "manage", ZONE_AUTH_MANAGE }, { "clone", ZONE_AUTH_CLONE },
 	};
 	for (size_t i = 0; i < ELEMENTSOF(auths); i++)
 		if (!strcmp(auth, auths[i].n)) {
-			const char *verb = auths[i].bit == ZONE_AUTH_LOGIN ? "login" : auth;
+			if (!verb)
+				verb = auths[i].bit == ZONE_AUTH_LOGIN ? "login" : auth;
 			if ((r = authorize(ctx, verb, name, auths[i].bit, err)) < 0)
 				return r;
 			*reply = json_pack("{s:s,s:s}", "name", name, "auth", auth);

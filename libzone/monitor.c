@@ -4,8 +4,9 @@
  * holds its console, reaps it and tears the zone down.
  *
  * Theory (the Solaris zoneadmd / LXC monitor role):
- *   The booting process (zonectl or zoned) double-forks the monitor, so the
- *   monitor belongs to no client and survives the daemon (even kill -9).
+ *   The booting process forks the monitor as its own sibling (CLONE_PARENT;
+ *   zoned, a subreaper, reaps it), in a session of its own, so the monitor
+ *   belongs to no client and survives the daemon (even kill -9).
  *   The monitor owns the zone's processes; the booting process owns the
  *   zone's state file.  Boot is a conversation over a SEQPACKET socket:
  *

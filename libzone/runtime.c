@@ -16,7 +16,7 @@
  *     policy    capabilities, the seccomp program, masked paths
  *     cgroup    the zone's cgroups with its limits       (undo: remove)
  *     seccomp   the program saved for logins             (undo: unlink)
- *     monitor   double-fork the monitor, which creates init in new
+ *     monitor   fork the monitor (our sibling), which creates init in new
  *               namespaces; `ready` once mounts are up, `running` once
  *               init has exec'd                           (undo: kill)
  *

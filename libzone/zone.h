@@ -332,6 +332,7 @@ struct zone_ctx {
  * On success *reply is a new JSON object.  Authorization is checked against
  * ctx->caller here, in one place.
  */
+bool zone_api_has_method(const char *method);
 int zone_api_call(struct zone_ctx *ctx, const char *method, json_t *params,
 		  json_t **reply, struct zone_error *err);
 

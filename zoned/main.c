@@ -156,18 +156,21 @@ int zoned_shutdown_zones(struct zoned *d)
 		zoned_log(d, "shutdown: %s", err.msg);
 		return -1;
 	}
-	size_t n = 0;
+	size_t n = 0, cap = zone_strv_len(names);
+	_cleanup_free_ pid_t *kids = calloc(cap + 1, sizeof(pid_t));
+	if (!kids)
+		return -1;
 	for (char **z = names; *z; z++) {
 		zone_runtime_reconcile(d->store, *z, true, NULL);
-		if (is_live(d, *z) && spawn(d, shutdown_one, *z) > 0)
-			n++;
+		pid_t p;
+		if (is_live(d, *z) && (p = spawn(d, shutdown_one, *z)) > 0)
+			kids[n++] = p;
 	}
 	zoned_log(d, "shutting down %zu zone(s), timeout %u s", n, d->shutdown_timeout);
-	while (n > 0) {
-		if (wait(NULL) < 0 && errno != EINTR)
-			break;
-		n--;
-	}
+	/* Our own children only: as a subreaper we also reap the zones' monitors. */
+	for (size_t i = 0; i < n; i++)
+		while (waitpid(kids[i], NULL, 0) < 0 && errno == EINTR)
+			;
 	return 0;
 }
 
@@ -308,7 +311,7 @@ int main(int argc, char **argv)
 		case 't': {
 			char *end;
 			long t = strtol(optarg, &end, 10);
-			if (*end || t < 0 || t > 86400) {
+			if (*end || end == optarg || t < 0 || t > 86400) {
 				fprintf(stderr, "zoned: --timeout: \"%s\": not a number of seconds\n",
 					optarg);
 				return 2;
@@ -457,7 +460,9 @@ int main(int argc, char **argv)
 			size_t unpriv;
 			size_t mine = count_uid(cred.uid, &unpriv);
 			if (cred.uid != 0 && (mine >= MAX_PER_UID || unpriv >= MAX_UNPRIV)) {
-				refuse(conn, "zoned: too many connections from your user; try again");
+				refuse(conn, mine >= MAX_PER_UID ?
+					     "zoned: too many connections from your user; try again" :
+					     "zoned: too many connections from unprivileged users; try again");
 				close(conn);
 				continue;
 			}

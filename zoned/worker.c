@@ -105,11 +105,12 @@ static void audit(struct zoned *d, const struct zone_caller *c, const char *verb
 			  q ? q : "-");
 }
 
-static int authorize(struct zone_ctx *ctx, const char *name, const char *auth,
+static int authorize(struct zone_ctx *ctx, const char *verb, const char *name, const char *auth,
 		     struct zone_error *err)
 {
 	json_t *reply = NULL;
-	_cleanup_json_ json_t *p = json_pack("{s:s?,s:s}", "name", name, "auth", auth);
+	_cleanup_json_ json_t *p = json_pack("{s:s?,s:s,s:s}", "name", name, "auth", auth, "verb",
+					     verb);
 	int r = zone_api_call(ctx, "authorize", p, &reply, err);
 	json_decref(reply);
 	return r;
@@ -120,7 +121,7 @@ static int do_login(struct zoned *d, struct zone_ctx *ctx, int conn, json_t *par
 		    size_t nfds, struct zone_error *err)
 {
 	const char *name = json_string_value(json_object_get(params, "name"));
-	int r = authorize(ctx, name, "login", err);
+	int r = authorize(ctx, "login", name, "login", err);
 	if (r < 0)
 		return r;
 	struct zone_login o = {
@@ -169,8 +170,10 @@ static int do_login(struct zoned *d, struct zone_ctx *ctx, int conn, json_t *par
 		close(fds[i]);
 	if (r < 0)
 		return r;
+	_cleanup_free_ char *qn = zone_quote(name, 64);
+	_cleanup_free_ char *qu = zone_quote(o.user ? o.user : "root", 64);
 	zoned_log(d, "uid=%u method=login zone=%s user=%s result=started", (unsigned)ctx->caller.uid,
-		  name, o.user ? o.user : "root");
+		  qn ? qn : "?", qu ? qu : "?");
 	reply_ok(conn, NULL, true, master >= 0 ? &master : NULL, master >= 0 ? 1 : 0);
 	if (master >= 0)
 		close(master); /* only the client holds the session now */
@@ -187,7 +190,7 @@ static int do_login(struct zoned *d, struct zone_ctx *ctx, int conn, json_t *par
 static int do_console(struct zone_ctx *ctx, int conn, json_t *params, struct zone_error *err)
 {
 	const char *name = json_string_value(json_object_get(params, "name"));
-	int r = authorize(ctx, name, "login", err);
+	int r = authorize(ctx, "console", name, "login", err);
 	if (r < 0)
 		return r;
 	int fd = -1;
@@ -201,11 +204,23 @@ static int do_console(struct zone_ctx *ctx, int conn, json_t *params, struct zon
 void zoned_worker(struct zoned *d, int conn, const struct ucred *cred)
 {
 	signal(SIGPIPE, SIG_IGN);
-	gid_t groups[1024];
-	socklen_t gl = sizeof(groups);
+	/* SO_PEERGROUPS: ERANGE tells the size needed; a member of many groups is
+	 * still a member of each of them. */
+	_cleanup_free_ gid_t *groups = NULL;
+	socklen_t gl = 64 * sizeof(gid_t);
 	size_t ng = 0;
-	if (getsockopt(conn, SOL_SOCKET, SO_PEERGROUPS, groups, &gl) == 0)
-		ng = gl / sizeof(gid_t);
+	for (int tries = 0; tries < 4; tries++) {
+		gid_t *g = realloc(groups, gl ? gl : sizeof(gid_t));
+		if (!g)
+			break;
+		groups = g;
+		if (getsockopt(conn, SOL_SOCKET, SO_PEERGROUPS, groups, &gl) == 0) {
+			ng = gl / sizeof(gid_t);
+			break;
+		}
+		if (errno != ERANGE)
+			break;
+	}
 	struct zone_ctx ctx = {
 		.store = d->store,
 		.caller = { .uid = cred->uid, .gid = cred->gid, .groups = groups, .n_groups = ng },
@@ -258,6 +273,11 @@ void zoned_worker(struct zoned *d, int conn, const struct ucred *cred)
 			continue;
 		}
 		_cleanup_free_ char *verb = verb_of(method);
+		if (verb && strcmp(verb, "login") && strcmp(verb, "console") &&
+		    !zone_api_has_method(verb)) {
+			free(verb);
+			verb = NULL;
+		}
 		if (!verb) {
 			_cleanup_free_ char *q = method ? zone_quote(method, 64) : NULL;
 			zone_error_set(&err, EOPNOTSUPP, "request: method %s: no such method",
