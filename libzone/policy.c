@@ -225,8 +225,56 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t act, int nr, json_t *rule)
 	return seccomp_rule_add(ctx, act, nr, 0);
 }
 
-int zone_seccomp_compile(const char *profile, uint64_t caps, void **bpf, size_t *len,
-			 struct zone_error *err)
+/*
+ * The compiled program depends on the profile's text, the capabilities (for
+ * unless_cap rules) and libseccomp's version only: kept in cache_dir (the
+ * run tmpfs) under a hash of those, a boot reads it instead of compiling.
+ */
+static char *cache_path(const char *dir, const char *text, uint64_t caps)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a, 64 bit */
+	for (const char *c = text; *c; c++) {
+		h ^= (unsigned char)*c;
+		h *= 1099511628211ULL;
+	}
+	const struct scmp_version *v = seccomp_version();
+	return zone_strdup_printf("%s/seccomp-%016llx-%016llx-%u.%u.%u.bpf", dir,
+				  (unsigned long long)h, (unsigned long long)caps,
+				  v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
+}
+
+static int compile(const char *profile, uint64_t caps, void **bpf, size_t *len,
+		   struct zone_error *err);
+
+int zone_seccomp_compile(const char *profile, uint64_t caps, const char *cache_dir, void **bpf,
+			 size_t *len, struct zone_error *err)
+{
+	if (!profile)
+		profile = "default";
+	_cleanup_free_ char *cp = NULL, *text = NULL;
+	if (cache_dir && !strchr(profile, '/') && profile[0] != '.') {
+		_cleanup_free_ char *pp = zone_strdup_printf("%s/seccomp/%s.json", zone_policy_dir(),
+							      profile);
+		if (pp && zone_read_file(pp, &text, 1 << 20) >= 0 &&
+		    (cp = cache_path(cache_dir, text, caps))) {
+			char *buf = NULL;
+			ssize_t n = zone_read_file(cp, &buf, 1 << 20);
+			if (n > 0 && n % sizeof(struct sock_filter) == 0) {
+				*bpf = buf;
+				*len = (size_t)n;
+				return 0;
+			}
+			free(buf);
+		}
+	}
+	int r = compile(profile, caps, bpf, len, err);
+	if (r >= 0 && cp)
+		zone_file_replace(cp, *bpf, *len, 0600, NULL); /* a cache: failure is fine */
+	return r;
+}
+
+static int compile(const char *profile, uint64_t caps, void **bpf, size_t *len,
+		   struct zone_error *err)
 {
 	if (!profile)
 		profile = "default";

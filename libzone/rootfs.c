@@ -259,8 +259,12 @@ static int bind_host_file(int rootfd, const char *host, const char *target,
 	return attach(m, t, target, err);
 }
 
-/* Masked: an empty read-only tmpfs over a directory, /dev/null over a file. */
-static int mask_path(int rootfd, const char *path, struct zone_error *err)
+/*
+ * Masked: an empty read-only tmpfs over a directory, /dev/null over a file.
+ * One tmpfs serves every directory: the first is a new instance, the others
+ * clones of where it was attached (a clone costs far less than a superblock).
+ */
+static int mask_path(int rootfd, const char *path, int *empty, struct zone_error *err)
 {
 	_cleanup_close_ int t = zone_open_in_root(rootfd, path, O_PATH);
 	if (t < 0)
@@ -269,12 +273,22 @@ static int mask_path(int rootfd, const char *path, struct zone_error *err)
 	if (fstat(t, &sb) < 0)
 		return zone_error_errno(err, errno, "mask %s", path);
 	_cleanup_close_ int m = -1;
-	if (S_ISDIR(sb.st_mode)) {
+	if (S_ISDIR(sb.st_mode) && *empty >= 0) {
+		m = open_tree(*empty, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		if (m < 0)
+			return zone_error_errno(err, errno, "mask %s", path);
+	} else if (S_ISDIR(sb.st_mode)) {
 		static const char *const opts[] = { "size", "0", "mode", "0555", NULL };
 		m = new_fs("tmpfs", opts, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 				       MOUNT_ATTR_NOEXEC, err);
 		if (m < 0)
 			return zone_error_wrap(err, "mask %s", path);
+		int r = attach(m, t, path, err);
+		if (r < 0)
+			return r;
+		/* the attached instance, as the source of the next clones */
+		*empty = zone_open_in_root(rootfd, path, O_PATH | O_DIRECTORY);
+		return 0;
 	} else {
 		m = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (m < 0)
@@ -501,8 +515,10 @@ int zone_rootfs_setup(const struct zone_plan *p, const int *mfds, size_t n_mfds,
 	size_t i;
 	if (p->netns && (r = mount_cgroups(rootfd, p, err)) < 0)
 		return r;
+	_cleanup_close_ int empty = -1;
 	json_array_foreach(json_object_get(p->mounts, "masked"), i, v)
-		if (json_is_string(v) && (r = mask_path(rootfd, json_string_value(v), err)) < 0)
+		if (json_is_string(v) &&
+		    (r = mask_path(rootfd, json_string_value(v), &empty, err)) < 0)
 			return r;
 	json_array_foreach(json_object_get(p->mounts, "readonly"), i, v)
 		if (json_is_string(v) && (r = readonly_path(rootfd, json_string_value(v), err)) < 0)

@@ -207,7 +207,7 @@ static int plan_build(struct zone_store *s, const struct zone_config *c,
 	if (c->ip_type == ZONE_IP_SHARED) /* the host's stack: no admin, no raw sockets */
 		p->caps &= ~((UINT64_C(1) << 12) | (UINT64_C(1) << 13));
 	if ((r = zone_seccomp_compile(c->seccomp ? c->seccomp : b->default_seccomp, p->caps,
-				      &p->bpf, &p->bpf_len, err)) < 0)
+				      p->run_dir, &p->bpf, &p->bpf_len, err)) < 0)
 		return r;
 	if ((r = zone_policy_mounts(&p->mounts, err)) < 0)
 		return r;

@@ -32,8 +32,8 @@ int zone_policy_caps(char *const *limitpriv, uint64_t *mask, struct zone_error *
 int zone_caps_apply(uint64_t mask, struct zone_error *err);
 int zone_caps_bound(uint64_t mask, struct zone_error *err);
 int zone_caps_set(uint64_t mask, struct zone_error *err);
-int zone_seccomp_compile(const char *profile, uint64_t caps, void **bpf, size_t *len,
-			 struct zone_error *err);
+int zone_seccomp_compile(const char *profile, uint64_t caps, const char *cache_dir, void **bpf,
+			 size_t *len, struct zone_error *err);
 int zone_seccomp_load(const void *bpf, size_t len, struct zone_error *err);
 int zone_policy_mounts(json_t **out, struct zone_error *err);
 

@@ -159,6 +159,11 @@ static int write_json_atomic(const char *path, json_t *j, bool durable, struct z
 	if (!text)
 		return zone_error_set(err, ENOMEM, "write %s: cannot serialize", path);
 	size_t n = strlen(text);
+	/* Already so on disk (halt: the durable record said installed all along)? */
+	_cleanup_free_ char *old = NULL;
+	ssize_t on = zone_read_file(path, &old, n + 2);
+	if (on == (ssize_t)n + 1 && memcmp(old, text, n) == 0 && old[n] == '\n')
+		return 0;
 	text[n] = '\n'; /* json_dumps leaves room for NUL; replace and write n+1 */
 	int r = write_file(path, text, n + 1, 0600, durable, err);
 	text[n] = '\0';

@@ -48,7 +48,8 @@ pid_t zone_clone3(uint64_t flags, int *pidfd)
 	struct clone_args args = {
 		.flags = flags | (pidfd ? CLONE_PIDFD : 0),
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
-		.exit_signal = SIGCHLD,
+		/* CLONE_PARENT children inherit our exit signal; clone3 wants 0 */
+		.exit_signal = flags & CLONE_PARENT ? 0 : SIGCHLD,
 	};
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
