@@ -161,6 +161,7 @@ static const struct api_method methods[] = {
 	{ "install", api_install }, { "uninstall", api_uninstall },
 	{ "boot", api_boot },       { "halt", api_halt },       { "shutdown", api_shutdown },
 	{ "reboot", api_reboot },   { "ps", api_ps },           { "stat", api_stat },
+	{ "net", api_net },
 	{ "admin_add", api_admin_add }, { "admin_remove", api_admin_remove },
 	{ "admin_list", api_admin_list }, { "authorize", api_authorize },
 };

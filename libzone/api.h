@@ -56,6 +56,7 @@ int api_shutdown(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 int api_reboot(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 int api_ps(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 int api_stat(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int api_net(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 int api_authorize(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 
 #endif

@@ -22,6 +22,7 @@
 
 #include "api.h"
 #include "util.h"
+#include "runtime.h"
 
 /* Keys that describe where and what the root is: fixed once installed. */
 static const char *const install_fixed_keys[] = { "brand", "zonepath" };
@@ -447,6 +448,10 @@ int api_verify(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone
 	struct zone_error perr = { 0 };
 	if (zonepath_conflict(ctx->store, c, &perr) < 0)
 		json_array_append_new(problems, json_string(perr.msg));
+	/* the network as boot will find it: bridges, names, addresses in use */
+	struct zone_error nerr = { 0 };
+	if (zone_net_check(ctx->store, c, &nerr) < 0)
+		json_array_append_new(problems, json_string(nerr.msg));
 	zone_config_free(c);
 	*reply = json_pack("{s:s,s:b,s:O}", "name", name, "ok", json_array_size(problems) == 0,
 			   "problems", problems);

@@ -138,6 +138,11 @@ int api_stat(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_e
 	return observe(ctx, params, reply, err, "stat", zone_runtime_stat);
 }
 
+int api_net(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+{
+	return observe(ctx, params, reply, err, "net", zone_runtime_net);
+}
+
 /* Is the caller allowed `auth` (login, manage, clone) on the zone?  For
  * zoned's sessions (login, console), which do their work outside the API. */
 int api_authorize(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)

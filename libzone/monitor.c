@@ -298,8 +298,15 @@ static void log_console(struct mon *m, const char *buf, size_t n)
 		m->logsize += (off_t)n;
 }
 
+static void teardown_net(struct mon *m)
+{
+	if (m->p->cfg->ip_type == ZONE_IP_EXCLUSIVE)
+		zone_net_teardown(m->p->store_root, m->p->cfg->name, m->p->cfg->n_net);
+}
+
 static void teardown(struct mon *m)
 {
+	teardown_net(m);
 	zone_cgroup_destroy(m->p->cgroups, NULL);
 	unlink(m->sock_path);
 	unlink(m->bpf_path);
@@ -590,6 +597,10 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 		return abort_boot(&m, boot_sock, err);
 	if (!v1 && zone_cgroup_attach(p->cgroups, pid, err) < 0)
 		return abort_boot(&m, boot_sock, err);
+	if (zone_net_setup(p->store_root, p->cfg, pid, err) < 0) {
+		teardown_net(&m);
+		return abort_boot(&m, boot_sock, err);
+	}
 	int *mfds = NULL;
 	size_t nm = 0;
 	if (zone_rootfs_prepare(p, pid, &mfds, &nm, err) < 0)

@@ -69,6 +69,7 @@ void zone_status_clear_runtime(struct zone_status *st)
 		json_object_del(st->extra, "personality");
 		json_object_del(st->extra, "userns");
 		json_object_del(st->extra, "netns");
+		json_object_del(st->extra, "net_count");
 	}
 }
 
@@ -100,6 +101,9 @@ static void kill_orphan(struct zone_store *s, const char *name, struct zone_stat
 	json_t *cg = st->extra ? json_object_get(st->extra, "cgroups") : NULL;
 	if (cg)
 		zone_cgroup_destroy(cg, NULL);
+	json_t *nc = st->extra ? json_object_get(st->extra, "net_count") : NULL;
+	if (json_is_integer(nc))
+		zone_net_teardown(zone_store_root(s), name, (size_t)json_integer_value(nc));
 	_cleanup_free_ char *sock = run_file(s, name, "sock");
 	_cleanup_free_ char *bpf = run_file(s, name, "bpf");
 	if (sock)
@@ -284,7 +288,8 @@ static int step_check(struct boot *b, struct zone_error *err)
 	if (zone_verify(b->s, b->cfg, problems) > 0)
 		return zone_error_set(err, EINVAL, "%s",
 				      json_string_value(json_array_get(problems, 0)));
-	return 0;
+	/* bridges, names, addresses: refused before anything is created */
+	return zone_net_check(b->s, b->cfg, err);
 }
 
 static int step_slot(struct boot *b, struct zone_error *err)
@@ -429,6 +434,8 @@ static int step_monitor(struct boot *b, struct zone_error *err)
 	json_object_set_new(b->st.extra, "personality", json_integer((json_int_t)b->plan.personality));
 	json_object_set_new(b->st.extra, "userns", json_boolean(b->plan.userns));
 	json_object_set_new(b->st.extra, "netns", json_boolean(b->plan.netns));
+	if (b->cfg->ip_type == ZONE_IP_EXCLUSIVE && b->cfg->n_net)
+		json_object_set_new(b->st.extra, "net_count", json_integer((json_int_t)b->cfg->n_net));
 	if ((r = zone_store_save_status(b->s, b->name, &b->st, err)) < 0)
 		return r;
 	if (zone_send_fds(b->sock, "G", NULL, 0) < 0)
@@ -698,6 +705,26 @@ int zone_runtime_ps(struct zone_store *s, const char *name, json_t **out,
 	return 0;
 }
 
+int zone_runtime_net(struct zone_store *s, const char *name, json_t **out,
+		     struct zone_error *err)
+{
+	struct zone_status st;
+	int r = zone_runtime_load_live(s, name, "net", &st, err);
+	if (r < 0)
+		return r;
+	json_t *o = NULL;
+	if (!json_is_true(json_object_get(st.extra, "netns"))) {
+		o = json_pack("{s:s,s:[],s:[]}", "ip_type", "shared", "interfaces", "routes");
+	} else if ((r = zone_net_dump(st.init_pid, &o, err)) < 0) {
+		zone_status_reset(&st);
+		return zone_error_wrap(err, "net %s", name);
+	}
+	json_object_set_new(o, "name", json_string(name));
+	zone_status_reset(&st);
+	*out = o;
+	return 0;
+}
+
 int zone_runtime_stat(struct zone_store *s, const char *name, json_t **out,
 		      struct zone_error *err)
 {
@@ -715,6 +742,23 @@ int zone_runtime_stat(struct zone_store *s, const char *name, json_t **out,
 	json_object_set_new(o, "state", json_string(zone_state_to_string(st.state)));
 	json_object_set_new(o, "id", json_integer(st.slot));
 	json_object_set_new(o, "init_pid", json_integer(st.init_pid));
+	/* traffic per interface, from inside the zone's own network namespace */
+	json_t *net = NULL;
+	if (json_is_true(json_object_get(st.extra, "netns")) &&
+	    zone_net_dump(st.init_pid, &net, NULL) == 0) {
+		json_t *ifs = json_array();
+		size_t i;
+		json_t *l;
+		json_array_foreach(json_object_get(net, "interfaces"), i, l)
+			json_array_append_new(ifs, json_pack("{s:O,s:O,s:O,s:O,s:O}",
+				"name", json_object_get(l, "name"),
+				"rx_bytes", json_object_get(l, "rx_bytes"),
+				"rx_packets", json_object_get(l, "rx_packets"),
+				"tx_bytes", json_object_get(l, "tx_bytes"),
+				"tx_packets", json_object_get(l, "tx_packets")));
+		json_object_set_new(o, "network", ifs);
+		json_decref(net);
+	}
 	zone_status_reset(&st);
 	*out = o;
 	return 0;

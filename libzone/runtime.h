@@ -27,6 +27,15 @@ int zone_cgroup_stat(json_t *paths, json_t **out, struct zone_error *err);
 int zone_cgroup_mounts(json_t *paths, json_t **out, struct zone_error *err);
 int zone_cgroup_pids(json_t *paths, pid_t **out, size_t *n, struct zone_error *err);
 
+/* ---- net.c ---- */
+char *zone_net_host_ifname(const char *root, const char *zone, size_t index);
+void zone_net_mac(const char *zone, size_t index, char out[18]);
+int zone_net_check(struct zone_store *s, const struct zone_config *c, struct zone_error *err);
+int zone_net_setup(const char *root, const struct zone_config *c, pid_t pid,
+		   struct zone_error *err);
+void zone_net_teardown(const char *root, const char *zone, size_t n);
+int zone_net_dump(pid_t init, json_t **out, struct zone_error *err);
+
 /* ---- policy.c ---- */
 int zone_policy_caps(char *const *limitpriv, uint64_t *mask, struct zone_error *err);
 int zone_caps_apply(uint64_t mask, struct zone_error *err);

@@ -269,6 +269,9 @@ int zone_runtime_ps(struct zone_store *s, const char *name, json_t **out,
 		    struct zone_error *err);
 int zone_runtime_stat(struct zone_store *s, const char *name, json_t **out,
 		      struct zone_error *err);
+/* The zone's interfaces, addresses and routes, read inside its namespace. */
+int zone_runtime_net(struct zone_store *s, const char *name, json_t **out,
+		     struct zone_error *err);
 /*
  * A live state whose monitor is gone (killed, host crash) becomes installed,
  * and an orphaned init is killed.  With !wait, -EAGAIN if the lock is busy.

@@ -41,6 +41,16 @@ static void print(json_t *r)
 	num("current", json_object_get(pr, "current"), "");
 	num("cap", json_object_get(pr, "max"), "");
 	num("cap hits", json_object_get(pr, "limit_hits"), "");
+	size_t i;
+	json_t *l;
+	json_array_foreach(json_object_get(r, "network"), i, l)
+		printf("net %s:\n  rx           %lld bytes, %lld packets\n"
+		       "  tx           %lld bytes, %lld packets\n",
+		       json_string_value(json_object_get(l, "name")),
+		       (long long)json_integer_value(json_object_get(l, "rx_bytes")),
+		       (long long)json_integer_value(json_object_get(l, "rx_packets")),
+		       (long long)json_integer_value(json_object_get(l, "tx_bytes")),
+		       (long long)json_integer_value(json_object_get(l, "tx_packets")));
 }
 
 COMMAND(stat)

@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	{ "console", cmd_console, "attach to a zone's console" },
 	{ "ps", cmd_ps, "list a zone's processes" },
 	{ "stat", cmd_stat, "show a zone's resource use against its caps" },
+	{ "net", cmd_net, "show a zone's interfaces, addresses and routes" },
 	{ "admin", cmd_admin, "delegate a zone to users or groups" },
 };
 

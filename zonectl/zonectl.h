@@ -101,6 +101,7 @@ COMMAND(console);
 COMMAND(ps);
 COMMAND(stat);
 COMMAND(admin);
+COMMAND(net);
 int zctl_stop_command(int argc, char **argv, const char *usage, const char *body);
 
 #endif
