@@ -355,6 +355,28 @@ static bool same_subnet(const unsigned char a[16], const unsigned char b[16], in
 	return true;
 }
 
+/* An interface address must be one host's: not multicast, loopback, unspecified. */
+static const char *unicast_problem(int fam, const unsigned char a[16])
+{
+	static const unsigned char zero[16];
+	if (fam == AF_INET) {
+		if (a[0] >= 224)
+			return "a multicast or reserved address, not a host's";
+		if (a[0] == 127)
+			return "a loopback address (the zone has lo for that)";
+		if (a[0] == 0)
+			return "the unspecified network, not a host's address";
+		return NULL;
+	}
+	if (a[0] == 0xff)
+		return "a multicast address, not a host's";
+	if (!memcmp(a, zero, 16))
+		return "the unspecified address, not a host's";
+	if (!memcmp(a, zero, 15) && a[15] == 1)
+		return "a loopback address (the zone has lo for that)";
+	return NULL;
+}
+
 static bool valid_mac(const char *s)
 {
 	unsigned int b[6];
@@ -512,6 +534,12 @@ static int parse_net(struct pctx *p, json_t *e, const char *path, struct zone_ne
 		if (!parse_cidr(n->address, &fam, addr, &prefix))
 			return bad(p, sub, json_object_get(e, "address"),
 				   "not an address in CIDR form (10.0.0.2/24 or fd00::2/64)");
+		const char *why = unicast_problem(fam, addr);
+		if (why)
+			return bad(p, sub, json_object_get(e, "address"), "%s", why);
+		if (fam == AF_INET6 && n->mtu && n->mtu < 1280)
+			return bad(p, sub, json_object_get(e, "address"),
+				   "IPv6 needs an MTU of at least 1280 (mtu is %u)", n->mtu);
 	}
 	if (n->gateway) {
 		snprintf(sub, sizeof(sub), "%s.gateway", path);
@@ -529,7 +557,9 @@ static int parse_net(struct pctx *p, json_t *e, const char *path, struct zone_ne
 		if (gfam != fam)
 			return bad(p, sub, json_object_get(e, "gateway"),
 				   "not the same address family as address %s", n->address);
-		if (!same_subnet(gw, addr, prefix))
+		/* an IPv6 router is often only link-local (fe80::/10) */
+		bool link_local = gfam == AF_INET6 && gw[0] == 0xfe && (gw[1] & 0xc0) == 0x80;
+		if (!link_local && !same_subnet(gw, addr, prefix))
 			return bad(p, sub, json_object_get(e, "gateway"), "outside the subnet of %s",
 				   n->address);
 	}

@@ -16,8 +16,10 @@
  *              zone's namespace, the monitor adds the addresses (IPv6
  *              without DAD), brings the link up and adds the default route.
  *   Checks (zone_net_check) run before anything is created: the bridge
- *   exists and is a bridge, no other zone on that bridge has the same
- *   address, no host interface already has our names.
+ *   exists and is a bridge, the MTU fits it, no running zone on that
+ *   bridge has the same address, no host interface already has our names.
+ *   The host end always takes the bridge's MTU: one zone's config must
+ *   not shrink a bridge that others (and the host) use.
  *   Teardown deletes the host ends by name; the zone's ends go with its
  *   namespace (deleting one end of a veth deletes both).
  */
@@ -130,6 +132,10 @@ int zone_net_check(struct zone_store *s, const struct zone_config *c, struct zon
 		if (!type || strcmp(type, "bridge") != 0)
 			r = zone_error_set(err, EINVAL, "net[%zu].bridge: \"%s\": not a bridge (it is "
 					   "%s)", i, n->bridge, type ? type : "a plain device");
+		else if (n->mtu && n->mtu > rtnl_link_get_mtu(br))
+			/* the bridge must not shrink for one zone: the host end keeps its MTU */
+			r = zone_error_set(err, EINVAL, "net[%zu].mtu: %u: larger than bridge %s's "
+					   "MTU %u", i, n->mtu, n->bridge, rtnl_link_get_mtu(br));
 		rtnl_link_put(br);
 		_cleanup_free_ char *host = zone_net_host_ifname(zone_store_root(s), c->name, i);
 		struct rtnl_link *old = NULL;
@@ -150,8 +156,14 @@ int zone_net_check(struct zone_store *s, const struct zone_config *c, struct zon
 	for (char **z = names; *z; z++) {
 		if (!strcmp(*z, c->name))
 			continue;
+		/* an address is in use while its zone runs */
+		struct zone_status st;
+		bool live = zone_store_load_status(s, *z, &st, NULL) == 0 &&
+			    (st.state == ZONE_STATE_READY || st.state == ZONE_STATE_RUNNING ||
+			     st.state == ZONE_STATE_SHUTTING_DOWN) && zone_status_alive(&st);
+		zone_status_reset(&st);
 		struct zone_config *o = NULL;
-		if (zone_store_load_config(s, *z, &o, NULL) < 0)
+		if (!live || zone_store_load_config(s, *z, &o, NULL) < 0)
 			continue;
 		for (size_t i = 0; i < c->n_net && r == 0; i++)
 			for (size_t k = 0; k < o->n_net && r == 0; k++) {
@@ -314,10 +326,13 @@ int zone_net_setup(const char *root, const struct zone_config *c, pid_t pid,
 			rtnl_link_set_name(peer, n->name);
 			rtnl_link_set_addr(peer, mac);
 			rtnl_link_set_ns_pid(peer, pid);
-			if (n->mtu) {
-				rtnl_link_set_mtu(veth, n->mtu);
-				rtnl_link_set_mtu(peer, n->mtu);
-			}
+			/*
+			 * The host end takes the bridge's MTU, so a zone cannot shrink
+			 * the bridge (and with it drop the host's IPv6 on it); the
+			 * zone's end takes the configured one (at most the bridge's).
+			 */
+			rtnl_link_set_mtu(veth, rtnl_link_get_mtu(br));
+			rtnl_link_set_mtu(peer, n->mtu ? n->mtu : rtnl_link_get_mtu(br));
 			if ((r = rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL)) < 0)
 				r = nlerr(err, r, "create the veth pair", host);
 		}

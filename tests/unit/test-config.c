@@ -503,7 +503,7 @@ static void test_net(void)
 	}
 	accept_net("{'name':'eth0','address':'10.0.0.2/32'}", "a /32");
 	accept_net("{'name':'eth0','address':'fd00::2/128'}", "a /128");
-	accept_net("{'name':'eth0','address':'0.0.0.0/0'}", "a /0");
+	accept_net("{'name':'eth0','address':'10.1.2.3/0'}", "a /0");
 
 	reject_net("{'name':'eth0','address':'10.0.0.2/24','gateway':'10.0.1.1'}",
 		   "zone.json: net[0].gateway: \"10.0.1.1\": outside the subnet of 10.0.0.2/24",
