@@ -222,6 +222,7 @@ struct mon {
 	bool deadline_set;
 	char *sock_path;
 	char *bpf_path;
+	int kzone;    /* kernel zone ID, 0 without the oszone LSM */
 };
 
 static int write_map(pid_t pid, const char *file, uint32_t base, struct zone_error *err)
@@ -306,6 +307,8 @@ static void teardown_net(struct mon *m)
 
 static void teardown(struct mon *m)
 {
+	zone_kzone_destroy(m->kzone);
+	m->kzone = 0;
 	teardown_net(m);
 	zone_cgroup_destroy(m->p->cgroups, NULL);
 	unlink(m->sock_path);
@@ -515,7 +518,54 @@ static int abort_boot(struct mon *m, int boot_sock, struct zone_error *err)
 	snprintf(msg, sizeof(msg), "E%s", err->msg);
 	zone_send_fds(boot_sock, msg, NULL, 0);
 	unlink(m->sock_path);
+	zone_kzone_destroy(m->kzone);
+	m->kzone = 0;
 	return -err->code;
+}
+
+/*
+ * With the oszone LSM the first process must be born in the kernel zone, but
+ * entering one needs CAP_SYS_ADMIN in the initial user namespace, which the
+ * first process gives up at birth (CLONE_NEWUSER).  A helper enters the zone
+ * and creates it with CLONE_PARENT: it is our child all the same.
+ */
+static pid_t clone_in_kzone(struct mon *m, uint64_t flags, int sock, struct zone_error *err)
+{
+	int pp[2];
+	if (pipe2(pp, O_CLOEXEC) < 0)
+		return zone_error_errno(err, errno, "pipe");
+	pid_t helper = fork();
+	if (helper < 0) {
+		close(pp[0]);
+		close(pp[1]);
+		return zone_error_errno(err, errno, "fork");
+	}
+	if (helper == 0) {
+		close(pp[0]);
+		struct zone_error e = { 0 };
+		pid_t c = -1;
+		if (zone_kzone_enter(m->kzone, &e) == 0)
+			c = zone_clone3(flags | CLONE_PARENT, NULL);
+		if (c == 0)
+			return 0; /* the first process: the caller carries on as the child */
+		int v = c > 0 ? c : -errno;
+		(void)!write(pp[1], &v, sizeof(v));
+		_exit(0);
+	}
+	(void)sock;
+	close(pp[1]);
+	int v = 0;
+	ssize_t n = read(pp[0], &v, sizeof(v));
+	close(pp[0]);
+	while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (n != sizeof(v) || v <= 0)
+		return zone_error_errno(err, v < 0 ? -v : EIO, "create the zone's first process in "
+					"kernel zone %d", m->kzone);
+	m->pidfd = zone_pidfd_open(v);
+	if (m->pidfd < 0)
+		return zone_error_errno(err, errno, "pidfd of %d", v);
+	return v;
 }
 
 static int expect(int sock, char want, char *buf, size_t len, struct zone_error *err)
@@ -571,7 +621,11 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 	bool v1 = zone_cgroup_is_v1(p->cgroups);
 	if (v1 && zone_cgroup_join_self(p->cgroups, err) < 0)
 		return abort_boot(&m, boot_sock, err);
-	pid_t pid = zone_clone3(flags, &m.pidfd);
+	if (zone_kzone_available() && (m.kzone = zone_kzone_create(p->cfg->name, p->slot, err)) < 0) {
+		m.kzone = 0;
+		return abort_boot(&m, boot_sock, err);
+	}
+	pid_t pid = m.kzone ? clone_in_kzone(&m, flags, sp[1], err) : zone_clone3(flags, &m.pidfd);
 	if (v1 && pid != 0 && zone_cgroup_leave_self(p->cgroups, err) < 0) {
 		if (pid > 0)
 			m.init = pid;
@@ -597,6 +651,10 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 		return abort_boot(&m, boot_sock, err);
 	if (!v1 && zone_cgroup_attach(p->cgroups, pid, err) < 0)
 		return abort_boot(&m, boot_sock, err);
+	/* a brand presenting another kernel (lx): its release, in the zone only */
+	if (m.kzone && p->brand->kernel_version &&
+	    zone_kzone_set_release(m.kzone, pid, p->brand->kernel_version, err) < 0)
+		return abort_boot(&m, boot_sock, err);
 	if (zone_net_setup(p->store_root, p->cfg, pid, err) < 0) {
 		teardown_net(&m);
 		return abort_boot(&m, boot_sock, err);
@@ -617,9 +675,9 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 		return abort_boot(&m, boot_sock, err);
 
 	/* Namespaces, mounts and cgroup are up: the zone is ready. */
-	snprintf(buf, sizeof(buf), "R %d %llu %d %llu", (int)pid,
+	snprintf(buf, sizeof(buf), "R %d %llu %d %llu %d", (int)pid,
 		 (unsigned long long)zone_proc_starttime(pid), (int)getpid(),
-		 (unsigned long long)zone_proc_starttime(getpid()));
+		 (unsigned long long)zone_proc_starttime(getpid()), m.kzone);
 	if (zone_send_fds(boot_sock, buf, NULL, 0) < 0 ||
 	    expect(boot_sock, 'G', buf, sizeof(buf), err) < 0) {
 		zone_error_set(err, EPIPE, "the booting process went away");

@@ -98,6 +98,7 @@ static void kill_orphan(struct zone_store *s, const char *name, struct zone_stat
 		wait_gone(fd, 5000);
 		close(fd);
 	}
+	zone_kzone_destroy(st->kernel_zone_id);
 	json_t *cg = st->extra ? json_object_get(st->extra, "cgroups") : NULL;
 	if (cg)
 		zone_cgroup_destroy(cg, NULL);
@@ -416,10 +417,11 @@ static int step_monitor(struct boot *b, struct zone_error *err)
 	int r = mon_read(b, buf, sizeof(buf), 30000, err);
 	if (r < 0)
 		return r;
-	int ipid, mpid;
+	int ipid, mpid, kzone;
 	unsigned long long istart, mstart;
-	if (sscanf(buf, "R %d %llu %d %llu", &ipid, &istart, &mpid, &mstart) != 4)
+	if (sscanf(buf, "R %d %llu %d %llu %d", &ipid, &istart, &mpid, &mstart, &kzone) != 5)
 		return zone_error_set(err, EPROTO, "boot conversation: bad message");
+	b->st.kernel_zone_id = kzone;
 	b->mon_pid = mpid;
 	b->mon_pidfd = zone_pidfd_open_checked(mpid, mstart);
 	b->st.state = ZONE_STATE_READY;

@@ -36,6 +36,13 @@ int zone_net_setup(const char *root, const struct zone_config *c, pid_t pid,
 void zone_net_teardown(const char *root, const char *zone, size_t n);
 int zone_net_dump(pid_t init, json_t **out, struct zone_error *err);
 
+/* ---- kzone.c: kernel zone IDs (the oszone LSM), when the kernel has them ---- */
+bool zone_kzone_available(void);
+int zone_kzone_create(const char *name, int slot, struct zone_error *err);
+int zone_kzone_enter(int id, struct zone_error *err);
+int zone_kzone_set_release(int id, pid_t member, const char *release, struct zone_error *err);
+void zone_kzone_destroy(int id);
+
 /* ---- policy.c ---- */
 int zone_policy_caps(char *const *limitpriv, uint64_t *mask, struct zone_error *err);
 int zone_caps_apply(uint64_t mask, struct zone_error *err);

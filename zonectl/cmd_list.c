@@ -10,7 +10,8 @@ static const char usage[] = "zonectl list [-v | -p | --json]";
 static const char body[] =
 	"List zones.  A zone whose files cannot be read is listed with state 'error'\n"
 	"and the reason; the others are listed as usual.\n\n"
-	"  -v, --verbose    a table: ID NAME STATE PATH BRAND IP\n"
+	"  -v, --verbose    a table: ID NAME STATE PATH BRAND IP KZONE (the kernel\n"
+	"                   zone ID, with the oszone LSM; '-' otherwise)\n"
 	"  -p, --parsable   (or --parseable) one line per zone:\n"
 	"                   id:name:state:zonepath:brand:ip_type\n"
 	"                   (id is '-' when the zone is not running; ':' and '\\'\n"
@@ -59,8 +60,8 @@ COMMAND(list)
 		return ZCTL_OK;
 	}
 	if (mode == 'v')
-		printf("%-5s %-20s %-13s %-30s %-8s %s\n", "ID", "NAME", "STATE", "PATH", "BRAND",
-		       "IP");
+		printf("%-5s %-20s %-13s %-30s %-8s %-9s %s\n", "ID", "NAME", "STATE", "PATH",
+		       "BRAND", "IP", "KZONE");
 	size_t i;
 	json_t *z;
 	bool any_error = false;
@@ -92,12 +93,17 @@ COMMAND(list)
 			put_field(ip ? ip : "");
 			putchar('\n');
 			break;
-		case 'v':
-			printf("%-5s %-20s %-13s %-30s %-8s %s\n", id, name, state, path ? path : "-",
-			       brand ? brand : "-", ip ? ip : "-");
+		case 'v': {
+			json_t *kzv = json_object_get(z, "kernel_zone_id");
+			char kz[32] = "-";
+			if (json_is_integer(kzv))
+				snprintf(kz, sizeof(kz), "kz%lld", (long long)json_integer_value(kzv));
+			printf("%-5s %-20s %-13s %-30s %-8s %-9s %s\n", id, name, state,
+			       path ? path : "-", brand ? brand : "-", ip ? ip : "-", kz);
 			if (error)
 				printf("      error: %s\n", error);
 			break;
+		}
 		default:
 			puts(name);
 		}

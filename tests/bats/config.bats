@@ -181,14 +181,15 @@ show_get() {
 	zonectl create web --brand busybox
 	run -0 zonectl list -v
 	[ "${#lines[@]}" -eq 2 ]
-	[[ ${lines[0]} =~ ^ID\ +NAME\ +STATE\ +PATH\ +BRAND\ +IP$ ]]
-	read -r id name state path brand ip <<<"${lines[1]}"
+	[[ ${lines[0]} =~ ^ID\ +NAME\ +STATE\ +PATH\ +BRAND\ +IP\ +KZONE$ ]]
+	read -r id name state path brand ip kz <<<"${lines[1]}"
 	equals "$id" "-"
 	equals "$name" "web"
 	equals "$state" "configured"
 	equals "$path" "$ZONES_ROOT/zones/web"
 	equals "$brand" "busybox"
 	equals "$ip" "none"
+	equals "$kz" "-"
 }
 
 @test "list -p prints exactly id:name:state:zonepath:brand:ip_type" {
@@ -241,7 +242,7 @@ assert zones[0]["ip_type"] == "exclusive" and zones[0]["brand"] == "other", zone
 	contains "${lines[2]}" "error: bad-cfg.json: line 2, column"
 	[[ ${lines[3]} =~ ^-\ +bad-state\ +error\  ]]
 	contains "${lines[4]}" "error: zone bad-state: bad-state.state: corrupt"
-	[[ ${lines[5]} =~ ^-\ +good\ +configured\ +$ZONES_ROOT/zones/good\ +busybox\ +none$ ]]
+	[[ ${lines[5]} =~ ^-\ +good\ +configured\ +$ZONES_ROOT/zones/good\ +busybox\ +none\ +-$ ]]
 
 	run -0 --separate-stderr zonectl list -p
 	equals "${lines[0]}" "-:bad-cfg:error:::"

@@ -17,6 +17,7 @@
 #include <sys/klog.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -26,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../kernel/oszone.h"
+#include "../../libzone/kzone.h"
 
 static int n_tests, n_failed;
 
