@@ -134,6 +134,7 @@ struct login_ctx {
 	uint64_t caps;
 	unsigned long personality;
 	bool userns, netns;
+	int kzone;       /* the zone's kernel zone ID, 0 without the oszone LSM */
 	void *bpf;
 	size_t bpf_len;
 };
@@ -252,6 +253,9 @@ __attribute__((noreturn)) static void helper(struct login_ctx *x)
 			signal(sig, SIG_DFL);
 	if (zone_cgroup_join_self(x->cgroups, &err) < 0)
 		fail(x->sock, &err);
+	/* Into the kernel zone while we still hold the host's CAP_SYS_ADMIN. */
+	if (x->kzone > 0 && zone_kzone_enter(x->kzone, &err) < 0)
+		fail(x->sock, &err);
 	int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
 	if (x->userns)
 		flags |= CLONE_NEWUSER;
@@ -317,6 +321,7 @@ int zone_runtime_login(struct zone_store *s, const char *name, const struct zone
 	x.personality = (unsigned long)json_integer_value(json_object_get(st.extra, "personality"));
 	x.userns = json_is_true(json_object_get(st.extra, "userns"));
 	x.netns = json_is_true(json_object_get(st.extra, "netns"));
+	x.kzone = st.kernel_zone_id;
 	int sp[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
 		r = zone_error_errno(err, errno, "login %s: socketpair", name);
