@@ -222,6 +222,36 @@ static int sigio_attack(void *arg)
 	return 0;
 }
 
+/* The same with a descriptor the global zone opened and handed in. */
+struct sigio_fd_case {
+	int zone;
+	pid_t target;
+	int fd, peer;
+};
+
+static int sigio_fd_attack(void *arg)
+{
+	struct sigio_fd_case *c = arg;
+	if (zp(OSZONE_ENTER, c->zone, 0, 0) < 0)
+		return 10;
+	if (fcntl(c->fd, F_SETOWN, c->target) < 0)
+		return 12;
+	fcntl(c->fd, F_SETFL, O_ASYNC);
+	if (write(c->peer, "x", 1) != 1)
+		return 13;
+	usleep(20000);
+	return 0;
+}
+
+static int sigio_global_victim(void *arg)
+{
+	(void)arg;
+	signal(SIGIO, on_sigio);
+	for (int i = 0; i < 300 && !got_sigio; i++)
+		usleep(1000);
+	return got_sigio ? 1 : 0;
+}
+
 static int sigio_victim(void *arg)
 {
 	int zone = *(int *)arg;
@@ -353,6 +383,23 @@ int main(void)
 	ok(r == 0 && WIFEXITED(vs) && WEXITSTATUS(vs) == 0,
 	   "SIGIO set up with F_SETOWN from z1 does not reach z2 (%d, %d)", r,
 	   WIFEXITED(vs) ? WEXITSTATUS(vs) : -1);
+
+	/* a descriptor opened in the global zone, F_SETOWN from inside z1 */
+	int gsp[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, gsp) < 0)
+		return 1;
+	pid_t gv = fork();
+	if (gv == 0)
+		_exit(sigio_global_victim(NULL));
+	usleep(50000);
+	struct sigio_fd_case fc = { .zone = z1, .target = gv, .fd = gsp[0], .peer = gsp[1] };
+	r = in_child(sigio_fd_attack, &fc);
+	waitpid(gv, &vs, 0);
+	ok(r == 0 && WIFEXITED(vs) && WEXITSTATUS(vs) == 0,
+	   "SIGIO aimed from z1 through a descriptor the global zone opened does not reach "
+	   "the global zone (%d, %d)", r, WIFEXITED(vs) ? WEXITSTATUS(vs) : -1);
+	close(gsp[0]);
+	close(gsp[1]);
 
 	r = in_child(privileged_in_zone, &z1);
 	ok(r == 0, "settimeofday, reading the kernel log and init_module are EPERM in a zone "
