@@ -40,8 +40,7 @@ static json_t *zone_summary(struct zone_store *s, const char *name)
 	struct zone_status st;
 	/* A zone whose monitor died is not running, whatever its file says. */
 	if (zone_store_load_status(s, name, &st, NULL) == 0 &&
-	    (st.state == ZONE_STATE_READY || st.state == ZONE_STATE_RUNNING ||
-	     st.state == ZONE_STATE_SHUTTING_DOWN) && !zone_status_alive(&st))
+	    zone_state_is_live(st.state) && !zone_status_alive(&st))
 		zone_runtime_reconcile(s, name, false, NULL);
 	zone_status_reset(&st);
 	if (zone_store_load_status(s, name, &st, &err) < 0) {
@@ -49,8 +48,7 @@ static json_t *zone_summary(struct zone_store *s, const char *name)
 		json_object_set_new(o, "error", json_string(err.msg));
 	} else {
 		json_object_set_new(o, "state", json_string(zone_state_to_string(st.state)));
-		bool live = st.state == ZONE_STATE_READY || st.state == ZONE_STATE_RUNNING ||
-			    st.state == ZONE_STATE_SHUTTING_DOWN;
+		bool live = zone_state_is_live(st.state);
 		json_object_set_new(o, "id", live && st.slot > 0 ? json_integer(st.slot) : json_null());
 		if (live && st.init_pid > 0)
 			json_object_set_new(o, "init_pid", json_integer(st.init_pid));

@@ -569,21 +569,30 @@ int zone_cgroup_create(const char *root, const char *name, const struct zone_lim
 	return 0;
 }
 
-int zone_cgroup_attach(json_t *paths, pid_t pid, struct zone_error *err)
+/* Write val into each of the zone's own cgroups: to v1file where a v1
+ * hierarchy has it (NULL: never), else to cgroup.procs. */
+static int write_leaves(json_t *paths, const char *v1file, const char *val,
+			struct zone_error *err)
 {
-	char buf[32];
-	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	size_t i;
 	json_t *v;
 	json_array_foreach(paths, i, v) {
 		const char *p = json_string_value(v);
 		if (!p || !is_leaf(p))
 			continue;
-		int r = cg_write(p, "cgroup.procs", buf, err);
+		const char *f = v1file && cg_has(p, v1file) ? v1file : "cgroup.procs";
+		int r = cg_write(p, f, val, err);
 		if (r < 0)
 			return r;
 	}
 	return 0;
+}
+
+int zone_cgroup_attach(json_t *paths, pid_t pid, struct zone_error *err)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	return write_leaves(paths, NULL, buf, err);
 }
 
 /*
@@ -596,17 +605,7 @@ int zone_cgroup_attach(json_t *paths, pid_t pid, struct zone_error *err)
  */
 int zone_cgroup_join_self(json_t *paths, struct zone_error *err)
 {
-	size_t i;
-	json_t *v;
-	json_array_foreach(paths, i, v) {
-		const char *p = json_string_value(v);
-		if (!p || !is_leaf(p))
-			continue;
-		int r = cg_write(p, cg_has(p, "tasks") ? "tasks" : "cgroup.procs", "0", err);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return write_leaves(paths, "tasks", "0", err);
 }
 
 /* v1: back to where the zone's cgroups hang (P of P/zones-TAG/NAME). */

@@ -521,6 +521,8 @@ static int parse_net(struct pctx *p, json_t *e, const char *path, struct zone_ne
 	if (!n->name)
 		return bad(p, path, NULL, "missing \"name\" (the interface name in the zone)");
 	snprintf(sub, sizeof(sub), "%s.name", path);
+	if (!strcmp(n->name, "lo"))
+		return bad(p, sub, json_object_get(e, "name"), "the zone has lo already");
 	if (!valid_ifname(n->name))
 		return bad(p, sub, json_object_get(e, "name"),
 			   "not an interface name (1 to 15 of letters, digits, '-', '_', '.')");
@@ -535,6 +537,17 @@ static int parse_net(struct pctx *p, json_t *e, const char *path, struct zone_ne
 			return bad(p, sub, json_object_get(e, "address"),
 				   "not an address in CIDR form (10.0.0.2/24 or fd00::2/64)");
 		const char *why = unicast_problem(fam, addr);
+		if (!why && fam == AF_INET && prefix < 31) {
+			/* the subnet's own network and broadcast addresses are no host's */
+			uint32_t a = (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 |
+				     (uint32_t)addr[2] << 8 | addr[3];
+			uint32_t host = prefix ? a & ((UINT32_C(1) << (32 - prefix)) - 1) : a;
+			uint32_t all = prefix ? (UINT32_C(1) << (32 - prefix)) - 1 : UINT32_MAX;
+			if (host == 0)
+				why = "the subnet's network address, not a host's";
+			else if (host == all)
+				why = "the subnet's broadcast address, not a host's";
+		}
 		if (why)
 			return bad(p, sub, json_object_get(e, "address"), "%s", why);
 		if (fam == AF_INET6 && n->mtu && n->mtu < 1280)
@@ -882,6 +895,14 @@ int zone_config_from_json(json_t *j, const char *origin, struct zone_config **ou
 				snprintf(sub, sizeof(sub), "net[%zu].name", a);
 				r = bad(&p, sub, NULL,
 					"\"%s\" is used by net[%zu] too", c->net[a].name, b);
+				goto fail;
+			} else if (c->net[a].gateway && c->net[b].gateway &&
+				   !strchr(c->net[a].gateway, ':') == !strchr(c->net[b].gateway, ':')) {
+				/* one default route per family */
+				char sub[64];
+				snprintf(sub, sizeof(sub), "net[%zu].gateway", a);
+				r = bad(&p, sub, NULL, "net[%zu] has the %s default route already", b,
+					strchr(c->net[a].gateway, ':') ? "IPv6" : "IPv4");
 				goto fail;
 			}
 	if (c->n_net > 0 && c->ip_type != ZONE_IP_EXCLUSIVE) {

@@ -139,9 +139,7 @@ static int run_hook(const char *hook, const struct zone_config *c, const char *r
 		if (null < 0 || dup2(null, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
 			_exit(126);
 		close_range(3, ~0U, 0);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
+		zone_reset_signals(); /* zoned ignores SIGPIPE: a hook must not */
 		char *const argv[] = { (char *)hook, NULL };
 		char *env[12];
 		int k = 0;

@@ -245,12 +245,7 @@ __attribute__((noreturn)) static void helper(struct login_ctx *x)
 {
 	struct zone_error err = { 0 };
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
+	zone_reset_signals();
 	if (zone_cgroup_join_self(x->cgroups, &err) < 0)
 		fail(x->sock, &err);
 	/* Into the kernel zone while we still hold the host's CAP_SYS_ADMIN. */

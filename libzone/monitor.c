@@ -143,23 +143,13 @@ static void child_fail(int sock, struct zone_error *err)
 	_exit(1);
 }
 
-static void reset_signals(void)
-{
-	sigset_t all;
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
-}
-
 __attribute__((noreturn)) static void child_main(const struct zone_plan *p, int sock,
 						 int console, const char *console_path)
 {
 	struct zone_error err = { 0 };
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	reset_signals();
+	zone_reset_signals();
 
 	char buf[64];
 	int fds[250];
@@ -623,7 +613,12 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 		return abort_boot(&m, boot_sock, err);
 	if (zone_kzone_available() && (m.kzone = zone_kzone_create(p->cfg->name, p->slot, err)) < 0) {
 		m.kzone = 0;
-		return abort_boot(&m, boot_sock, err);
+		/* refused (we run inside a kernel zone ourselves): zones as before */
+		if (err->code != EPERM)
+			return abort_boot(&m, boot_sock, err);
+		zone_error_clear(err);
+		zone_console_log(p->log_path, "zone %s: kernel zones refused (EPERM); running "
+				 "without one", p->cfg->name);
 	}
 	pid_t pid = m.kzone ? clone_in_kzone(&m, flags, sp[1], err) : zone_clone3(flags, &m.pidfd);
 	if (v1 && pid != 0 && zone_cgroup_leave_self(p->cgroups, err) < 0) {

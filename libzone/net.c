@@ -64,12 +64,12 @@ char *zone_net_host_ifname(const char *root, const char *zone, size_t index)
 	return zone_strdup_printf("z%07x.%zu", fnv(root, zone) & 0xfffffff, index);
 }
 
-/* A stable, locally administered unicast MAC from the zone's name. */
-void zone_net_mac(const char *zone, size_t index, char out[18])
+/* A stable, locally administered unicast MAC from the store, zone name and index. */
+void zone_net_mac(const char *root, const char *zone, size_t index, char out[18])
 {
 	char idx[16];
 	snprintf(idx, sizeof(idx), "%zu", index);
-	uint32_t a = fnv(zone, idx), b = fnv(idx, zone);
+	uint32_t a = fnv(zone, idx) ^ fnv(root, NULL), b = fnv(idx, zone);
 	snprintf(out, 18, "02:%02x:%02x:%02x:%02x:%02x", a >> 24 & 0xff, a >> 16 & 0xff,
 		 a >> 8 & 0xff, a & 0xff, b & 0xff);
 }
@@ -111,6 +111,11 @@ int zone_net_check(struct zone_store *s, const struct zone_config *c, struct zon
 {
 	if (c->ip_type != ZONE_IP_EXCLUSIVE || c->n_net == 0)
 		return 0;
+	/* a running zone's own host ends are not someone else's */
+	struct zone_status self;
+	bool running = zone_store_load_status(s, c->name, &self, NULL) == 0 &&
+		       zone_state_is_live(self.state) && zone_status_alive(&self);
+	zone_status_reset(&self);
 	struct nl_sock *sk = open_rtnl(err);
 	if (!sk)
 		return -err->code;
@@ -139,7 +144,7 @@ int zone_net_check(struct zone_store *s, const struct zone_config *c, struct zon
 		rtnl_link_put(br);
 		_cleanup_free_ char *host = zone_net_host_ifname(zone_store_root(s), c->name, i);
 		struct rtnl_link *old = NULL;
-		if (r == 0 && host && rtnl_link_get_kernel(sk, 0, host, &old) == 0) {
+		if (r == 0 && host && !running && rtnl_link_get_kernel(sk, 0, host, &old) == 0) {
 			rtnl_link_put(old);
 			r = zone_error_set(err, EEXIST, "net[%zu]: the host already has an interface "
 					   "named %s (a zone that did not clean up?)", i, host);
@@ -159,8 +164,7 @@ int zone_net_check(struct zone_store *s, const struct zone_config *c, struct zon
 		/* an address is in use while its zone runs */
 		struct zone_status st;
 		bool live = zone_store_load_status(s, *z, &st, NULL) == 0 &&
-			    (st.state == ZONE_STATE_READY || st.state == ZONE_STATE_RUNNING ||
-			     st.state == ZONE_STATE_SHUTTING_DOWN) && zone_status_alive(&st);
+			    zone_state_is_live(st.state) && zone_status_alive(&st);
 		zone_status_reset(&st);
 		struct zone_config *o = NULL;
 		if (!live || zone_store_load_config(s, *z, &o, NULL) < 0)
@@ -318,7 +322,7 @@ int zone_net_setup(const char *root, const struct zone_config *c, pid_t pid,
 		if (n->mac)
 			snprintf(macs, sizeof(macs), "%s", n->mac);
 		else
-			zone_net_mac(c->name, i, macs);
+			zone_net_mac(root, c->name, i, macs);
 		if (!peer || nl_addr_parse(macs, AF_LLC, &mac) < 0) {
 			r = zone_error_set(err, ENOMEM, "net[%zu]: cannot build the veth pair", i);
 		} else {

@@ -53,11 +53,6 @@ bool zone_status_alive(const struct zone_status *st)
 	       zone_proc_starttime(st->monitor_pid) == st->monitor_start;
 }
 
-static bool state_live(enum zone_state s)
-{
-	return s == ZONE_STATE_READY || s == ZONE_STATE_RUNNING || s == ZONE_STATE_SHUTTING_DOWN;
-}
-
 void zone_status_clear_runtime(struct zone_status *st)
 {
 	st->init_pid = st->monitor_pid = 0;
@@ -117,7 +112,7 @@ static void kill_orphan(struct zone_store *s, const char *name, struct zone_stat
 static int reconcile(struct zone_store *s, const char *name, struct zone_status *st,
 		     struct zone_error *err)
 {
-	if (!state_live(st->state) || zone_status_alive(st))
+	if (!zone_state_is_live(st->state) || zone_status_alive(st))
 		return 0;
 	kill_orphan(s, name, st);
 	zone_status_clear_runtime(st);
@@ -528,7 +523,7 @@ static int stop_locked(struct zone_store *s, const char *name, const char *verb,
 		return zone_error_wrap(err, "%s %s", verb, name);
 	if ((r = reconcile(s, name, &st, err)) < 0)
 		goto out;
-	if (!state_live(st.state)) {
+	if (!zone_state_is_live(st.state)) {
 		r = zone_error_set(err, EINVAL, "%s %s: the zone is not running (it is %s)", verb,
 				   name, zone_state_to_string(st.state));
 		goto out;
@@ -618,7 +613,7 @@ int zone_runtime_load_live(struct zone_store *s, const char *name, const char *v
 	zone_lock_release(l);
 	if (r < 0)
 		return zone_error_wrap(err, "%s %s", verb, name);
-	if (!state_live(st->state)) {
+	if (!zone_state_is_live(st->state)) {
 		enum zone_state cur = st->state;
 		zone_status_reset(st);
 		return zone_error_set(err, EINVAL, "%s %s: the zone is not running (it is %s)", verb,

@@ -29,7 +29,7 @@ int zone_cgroup_pids(json_t *paths, pid_t **out, size_t *n, struct zone_error *e
 
 /* ---- net.c ---- */
 char *zone_net_host_ifname(const char *root, const char *zone, size_t index);
-void zone_net_mac(const char *zone, size_t index, char out[18]);
+void zone_net_mac(const char *root, const char *zone, size_t index, char out[18]);
 int zone_net_check(struct zone_store *s, const struct zone_config *c, struct zone_error *err);
 int zone_net_setup(const char *root, const struct zone_config *c, pid_t pid,
 		   struct zone_error *err);
@@ -58,6 +58,8 @@ int zone_openat2(int dirfd, const char *path, int flags, unsigned long long reso
 /* Open a path inside a zone root: no symlinks, no magic links, no escape. */
 int zone_open_in_root(int rootfd, const char *path, int flags);
 pid_t zone_clone3(uint64_t flags, int *pidfd);
+/* sendmsg() with descriptors (SCM_RIGHTS); returns bytes sent or -errno. */
+ssize_t zone_sendmsg_fds(int sock, const void *buf, size_t len, const int *fds, size_t n);
 int zone_send_fds(int sock, const char *msg, const int *fds, size_t n);
 /* Receive a message (NUL-terminated into buf) and up to *n fds. */
 ssize_t zone_recv_fds(int sock, char *buf, size_t len, int *fds, size_t *n);

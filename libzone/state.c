@@ -58,6 +58,11 @@ enum zone_state zone_state_from_string(const char *s)
 	return ZONE_STATE_INVALID;
 }
 
+bool zone_state_is_live(enum zone_state s)
+{
+	return s == ZONE_STATE_READY || s == ZONE_STATE_RUNNING || s == ZONE_STATE_SHUTTING_DOWN;
+}
+
 bool zone_state_transition_ok(enum zone_state from, enum zone_state to)
 {
 	if (from < 0 || from >= _ZONE_STATE_MAX || to < 0 || to >= _ZONE_STATE_MAX)

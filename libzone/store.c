@@ -322,11 +322,6 @@ static int get_int_field(json_t *j, const char *key, long long min, long long ma
 	return 0;
 }
 
-static bool live_state(enum zone_state s)
-{
-	return s == ZONE_STATE_READY || s == ZONE_STATE_RUNNING || s == ZONE_STATE_SHUTTING_DOWN;
-}
-
 static char *live_path(struct zone_store *s, const char *name)
 {
 	return zone_strdup_printf("%s/run/%s.live", s->root, name);
@@ -415,7 +410,7 @@ int zone_store_load_status(struct zone_store *s, const char *name, struct zone_s
 	if (!lp || !lfile || access(lp, F_OK) < 0)
 		return 0;
 	struct zone_status live = ZONE_STATUS_INIT;
-	if ((r = read_status(lp, name, lfile, &live, err)) < 0 || !live_state(live.state)) {
+	if ((r = read_status(lp, name, lfile, &live, err)) < 0 || !zone_state_is_live(live.state)) {
 		zone_status_reset(&live);
 		return r < 0 ? r : zone_error_set(err, EINVAL, "zone %s: %s: not a live state", name,
 						  lfile);
@@ -432,7 +427,7 @@ int zone_store_save_status(struct zone_store *s, const char *name, const struct 
 	if (r < 0)
 		return r;
 	_cleanup_json_ json_t *j = json_object();
-	bool live = live_state(st->state);
+	bool live = zone_state_is_live(st->state);
 	_cleanup_free_ char *p = live ? live_path(s, name) : index_path(s, name, "state");
 	if (!j || !p)
 		return zone_error_set(err, ENOMEM, "out of memory");

@@ -56,12 +56,12 @@ pid_t zone_clone3(uint64_t flags, int *pidfd)
 
 #define MAX_FDS 250 /* below the kernel's SCM_MAX_FD */
 
-int zone_send_fds(int sock, const char *msg, const int *fds, size_t n)
+ssize_t zone_sendmsg_fds(int sock, const void *buf, size_t len, const int *fds, size_t n)
 {
 	char cbuf[CMSG_SPACE(sizeof(int) * MAX_FDS)];
 	if (n > MAX_FDS)
 		return -E2BIG;
-	struct iovec iov = { .iov_base = (void *)msg, .iov_len = strlen(msg) + 1 };
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	if (n) {
 		memset(cbuf, 0, CMSG_SPACE(sizeof(int) * n));
@@ -77,7 +77,13 @@ int zone_send_fds(int sock, const char *msg, const int *fds, size_t n)
 	do
 		r = sendmsg(sock, &mh, MSG_NOSIGNAL);
 	while (r < 0 && errno == EINTR);
-	return r < 0 ? -errno : 0;
+	return r < 0 ? -errno : r;
+}
+
+int zone_send_fds(int sock, const char *msg, const int *fds, size_t n)
+{
+	ssize_t r = zone_sendmsg_fds(sock, msg, strlen(msg) + 1, fds, n);
+	return r < 0 ? (int)r : 0; /* SEQPACKET: all of it or nothing */
 }
 
 ssize_t zone_recv_fds(int sock, char *buf, size_t len, int *fds, size_t *n)

@@ -2,6 +2,7 @@
 /* util.c - small helpers: quoting, paths, files. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -204,6 +205,16 @@ uint64_t zone_proc_starttime(pid_t pid)
 			return 0;
 	}
 	return strtoull(p + 1, NULL, 10);
+}
+
+void zone_reset_signals(void)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
 }
 
 size_t zone_strv_len(char *const *v)

@@ -24,31 +24,13 @@
 
 int zone_wire_send(int sock, json_t *msg, const int *fds, size_t n)
 {
-	if (n > 16)
-		return -E2BIG;
 	_cleanup_free_ char *text = json_dumps(msg, JSON_COMPACT);
 	if (!text)
 		return -ENOMEM;
 	size_t len = strlen(text) + 1; /* with the NUL */
-	struct iovec iov = { .iov_base = text, .iov_len = len };
-	char cbuf[CMSG_SPACE(sizeof(int) * 16)];
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	if (n) {
-		memset(cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * n);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
-	}
-	ssize_t k;
-	do
-		k = sendmsg(sock, &mh, MSG_NOSIGNAL);
-	while (k < 0 && errno == EINTR);
+	ssize_t k = zone_sendmsg_fds(sock, text, len, fds, n);
 	if (k < 0)
-		return -errno;
+		return (int)k;
 	/* The descriptors went with the first bytes; the rest follows plainly. */
 	return (size_t)k < len ? zone_write_all(sock, text + k, len - (size_t)k) : 0;
 }

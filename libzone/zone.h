@@ -157,6 +157,8 @@ enum zone_state {
 const char *zone_state_to_string(enum zone_state s);
 enum zone_state zone_state_from_string(const char *s);
 bool zone_state_transition_ok(enum zone_state from, enum zone_state to);
+/* ready, running, shutting_down: the zone has processes (if its monitor lives) */
+bool zone_state_is_live(enum zone_state s);
 
 /* ---- the store (store.c) ---------------------------------------------- */
 

@@ -21,8 +21,8 @@ static const char body[] =
 	"standard input is a terminal; your terminal itself never enters the zone.\n\n"
 	"  -l, --user USER  run as USER (from the zone's /etc/passwd; default root)\n"
 	"  -t, --tty        always allocate a pseudo-terminal\n"
-	"  -T, --no-tty     never allocate one (standard descriptors are passed as they\n"
-	"                   are, or through pipes when they are terminals)\n"
+	"  -T, --no-tty     never allocate one: the command gets fresh pipes, and\n"
+	"                   zonectl copies your standard input and output through them\n"
 	"  -h, --help       this text\n";
 
 /*
@@ -46,23 +46,48 @@ static int run_piped(const char *name, struct zone_login *o)
 			close(i == 0 ? pipes[i][0] : pipes[i][1]);
 	if (r != ZCTL_OK)
 		return r;
-	/* Copy terminal input in, output out, until the zone process is gone. */
+	/*
+	 * Copy input in and output out until the zone process is gone.  Input is
+	 * written without blocking, one buffer at a time: a command that does not
+	 * read its input while it writes a lot must not stall us both.
+	 */
 	int in = pipes[0][1], out = pipes[1][0], err = pipes[2][0];
-	char buf[8192];
+	fcntl(in, F_SETFL, O_NONBLOCK);
+	char buf[8192], ibuf[65536];
+	size_t ioff = 0, ilen = 0;
+	bool in_eof = false;
 	while (out >= 0 || err >= 0) {
-		struct pollfd pf[3] = { { in >= 0 ? 0 : -1, POLLIN, 0 }, { out, POLLIN, 0 },
-					{ err, POLLIN, 0 } };
-		if (poll(pf, 3, -1) < 0) {
+		struct pollfd pf[4] = {
+			{ in >= 0 && !in_eof && ilen == 0 ? 0 : -1, POLLIN, 0 },
+			{ out, POLLIN, 0 },
+			{ err, POLLIN, 0 },
+			{ in >= 0 && ilen > 0 ? in : -1, POLLOUT, 0 },
+		};
+		if (poll(pf, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
 		if (pf[0].revents) {
-			ssize_t n = read(0, buf, sizeof(buf));
-			if (n <= 0 || write(in, buf, (size_t)n) < 0) {
-				close(in);
-				in = -1;
+			ssize_t n = read(0, ibuf, sizeof(ibuf));
+			if (n <= 0)
+				in_eof = true;
+			else
+				ioff = 0, ilen = (size_t)n;
+		}
+		if (pf[3].revents) {
+			ssize_t w = write(in, ibuf + ioff, ilen);
+			if (w > 0) {
+				ioff += (size_t)w;
+				ilen -= (size_t)w;
+			} else if (w < 0 && errno != EAGAIN) {
+				ilen = 0; /* the command closed its input */
+				in_eof = true;
 			}
+		}
+		if (in >= 0 && in_eof && ilen == 0) {
+			close(in);
+			in = -1;
 		}
 		for (int k = 1; k < 3; k++) {
 			int *fd = k == 1 ? &out : &err;

@@ -4,6 +4,7 @@
  * global options; each subcommand lives in cmd_NAME.c.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return ZCTL_USAGE;
 	}
+	/* a pipe whose reader left is an error to report, not a reason to die */
+	signal(SIGPIPE, SIG_IGN);
 	const char *name = argv[optind];
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, name) == 0) {

@@ -142,8 +142,7 @@ static bool is_live(struct zoned *d, const char *name)
 	struct zone_status st;
 	if (zone_store_load_status(d->store, name, &st, NULL) < 0)
 		return false;
-	bool live = st.state == ZONE_STATE_READY || st.state == ZONE_STATE_RUNNING ||
-		    st.state == ZONE_STATE_SHUTTING_DOWN;
+	bool live = zone_state_is_live(st.state);
 	zone_status_reset(&st);
 	return live;
 }
@@ -260,10 +259,10 @@ static int take_pidfile(struct zoned *d, int *fd_out)
 	return 0;
 }
 
-static void write_pid(int fd)
+static void write_pid_of(int fd, pid_t pid)
 {
 	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)pid);
 	if (ftruncate(fd, 0) == 0)
 		(void)!pwrite(fd, buf, (size_t)n, 0);
 }
@@ -362,8 +361,11 @@ int main(int argc, char **argv)
 		pid_t p = fork();
 		if (p < 0)
 			return 1;
-		if (p > 0)
+		if (p > 0) {
+			/* the pid file names the daemon before whoever waits for us goes on */
+			write_pid_of(pidfd, p);
 			_exit(0);
+		}
 		setsid();
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (null >= 0) {
@@ -374,7 +376,7 @@ int main(int argc, char **argv)
 		if (chdir("/") < 0)
 			return 1;
 	}
-	write_pid(pidfd);
+	write_pid_of(pidfd, getpid());
 	mount_run(&d);
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	struct rlimit rl;

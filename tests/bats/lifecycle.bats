@@ -177,7 +177,7 @@ teardown() {
 	# (zoned's own tmpfs on $ZONES_ROOT/run is not the zone's)
 	run grep -F " $ZONES_ROOT/zones/" /proc/self/mountinfo
 	equals "$output" ""
-	run grep -lE "/$z\$" /proc/[0-9]*/cgroup
+	run grep -slE "/$z\$" /proc/[0-9]*/cgroup
 	equals "$output" ""
 	run find /sys/fs/cgroup -mindepth 2 -maxdepth 6 -type d -name "$z"
 	equals "$output" ""
