@@ -21,6 +21,8 @@
  *   absolute paths; the runtime stores it in the zone's state so that
  *   halt, login and stat use exactly what boot made, even if the daemon
  *   that reads it later runs in another cgroup.
+ *   The zones-TAG directories are not recorded: they stay while zoned
+ *   runs, and zone_cgroup_release() removes them when it stops.
  *   Teardown: a cgroup can be removed once empty; the zone's processes are
  *   gone when its pid namespace is (killing init kills them all), but their
  *   exit is asynchronous, so removal retries briefly on EBUSY.
@@ -310,7 +312,37 @@ int zone_cgroup_destroy(json_t *paths, struct zone_error *err)
 	return r;
 }
 
-/* Create parent/TAG and parent/TAG/NAME, recording both. */
+/*
+ * Remove the store's zones-TAG directories once no zone is under them.  They
+ * outlive each zone on purpose: creating and removing them on every boot and
+ * halt cost two mkdir and two rmdir per hierarchy.  zoned calls this when it
+ * stops; a directory that still holds a running zone's cgroup stays.
+ */
+void zone_cgroup_release(const char *root)
+{
+	struct layout lay;
+	struct zone_error e = { 0 };
+	_cleanup_free_ char *tag = zone_cgroup_tag(root);
+	if (!tag || detect(&lay, &e) < 0) {
+		layout_free(&lay);
+		return;
+	}
+	if (lay.v2) {
+		_cleanup_free_ char *mid = zone_strdup_printf("%s/%s", lay.v2_parent, tag);
+		if (mid)
+			rmdir(mid);
+	}
+	for (int i = 0; i < _CG_MAX; i++) {
+		if (!lay.v1[i].parent)
+			continue;
+		_cleanup_free_ char *mid = zone_strdup_printf("%s/%s", lay.v1[i].parent, tag);
+		if (mid)
+			rmdir(mid);
+	}
+	layout_free(&lay);
+}
+
+/* Create parent/TAG and parent/TAG/NAME, recording the zone's own. */
 static int make_dirs(const char *parent, const char *tag, const char *name, json_t *paths,
 		     char **leaf, struct zone_error *err)
 {
@@ -321,7 +353,7 @@ static int make_dirs(const char *parent, const char *tag, const char *name, json
 	int r = cg_mkdir(mid, err);
 	if (r < 0)
 		return r;
-	json_array_append_new(paths, json_string(mid));
+	/* not recorded: zones-TAG outlives each zone (see zone_cgroup_release) */
 	if ((r = cg_mkdir(dir, err)) < 0)
 		return r;
 	json_array_append_new(paths, json_string(dir));
@@ -479,7 +511,6 @@ static int apply_v2(struct layout *lay, const char *tag, const char *name,
 		return -ENOMEM;
 	if ((r = cg_mkdir(mid, err)) < 0)
 		return r;
-	json_array_append_new(paths, json_string(mid));
 	_cleanup_free_ char *on = NULL;
 	cg_read(lay->v2_parent, "cgroup.subtree_control", &on);
 	if (on && *on && *on != '\n') {
@@ -571,7 +602,7 @@ int zone_cgroup_create(const char *root, const char *name, const struct zone_lim
 
 /* Write val into each of the zone's own cgroups: to v1file where a v1
  * hierarchy has it (NULL: never), else to cgroup.procs. */
-static int write_leaves(json_t *paths, const char *v1file, const char *val,
+static int write_leaves(json_t *paths, const char *file, const char *val,
 			struct zone_error *err)
 {
 	size_t i;
@@ -580,8 +611,7 @@ static int write_leaves(json_t *paths, const char *v1file, const char *val,
 		const char *p = json_string_value(v);
 		if (!p || !is_leaf(p))
 			continue;
-		const char *f = v1file && cg_has(p, v1file) ? v1file : "cgroup.procs";
-		int r = cg_write(p, f, val, err);
+		int r = cg_write(p, file, val, err);
 		if (r < 0)
 			return r;
 	}
@@ -592,7 +622,7 @@ int zone_cgroup_attach(json_t *paths, pid_t pid, struct zone_error *err)
 {
 	char buf[32];
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
-	return write_leaves(paths, NULL, buf, err);
+	return write_leaves(paths, "cgroup.procs", buf, err);
 }
 
 /*
@@ -605,7 +635,7 @@ int zone_cgroup_attach(json_t *paths, pid_t pid, struct zone_error *err)
  */
 int zone_cgroup_join_self(json_t *paths, struct zone_error *err)
 {
-	return write_leaves(paths, "tasks", "0", err);
+	return write_leaves(paths, zone_cgroup_is_v1(paths) ? "tasks" : "cgroup.procs", "0", err);
 }
 
 /* v1: back to where the zone's cgroups hang (P of P/zones-TAG/NAME). */
@@ -615,7 +645,7 @@ int zone_cgroup_leave_self(json_t *paths, struct zone_error *err)
 	json_t *v;
 	json_array_foreach(paths, i, v) {
 		const char *p = json_string_value(v);
-		if (!p || !is_leaf(p) || !cg_has(p, "tasks"))
+		if (!p || !is_leaf(p))
 			continue;
 		_cleanup_free_ char *parent = strdup(p);
 		if (!parent)

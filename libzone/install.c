@@ -241,6 +241,11 @@ static int install_locked(struct zone_store *s, const char *name, struct zone_er
 			       "'zonectl uninstall -F %s' cleans up)", why, log, name);
 		goto out;
 	}
+	/* An installed zone holds its id and uid range until uninstall: boot need
+	 * not look at every other zone to find a free one. */
+	int slot;
+	if ((r = zone_store_claim_slot(s, name, &slot, err)) < 0)
+		goto out;
 	r = zone_store_set_state(s, name, ZONE_STATE_INSTALLED, err);
 out:
 	zone_status_reset(&st);

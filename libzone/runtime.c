@@ -290,18 +290,12 @@ static int step_check(struct boot *b, struct zone_error *err)
 
 static int step_slot(struct boot *b, struct zone_error *err)
 {
+	/* install claims it; a zone marked installed by hand gets it here */
 	if (b->st.slot > 0)
 		return 0;
-	struct zone_lock *sl = NULL;
-	int r = zone_store_lock(b->s, NULL, &sl, err);
-	if (r < 0)
-		return r;
-	r = zone_store_alloc_slot(b->s, b->name, &b->st.slot, err);
-	if (r >= 0) {
+	int r = zone_store_claim_slot(b->s, b->name, &b->st.slot, err);
+	if (r >= 0)
 		b->st.uid_base = zone_slot_uid_base(b->st.slot);
-		r = zone_store_save_status(b->s, b->name, &b->st, err);
-	}
-	zone_lock_release(sl);
 	return r;
 }
 

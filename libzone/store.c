@@ -557,6 +557,28 @@ int zone_store_alloc_slot(struct zone_store *s, const char *name, int *slot,
 	return zone_error_set(err, ENOSPC, "no free zone id (at most %d zones)", MAX_SLOT);
 }
 
+int zone_store_claim_slot(struct zone_store *s, const char *name, int *slot,
+			  struct zone_error *err)
+{
+	struct zone_lock *sl = NULL;
+	int r = zone_store_lock(s, NULL, &sl, err);
+	if (r < 0)
+		return r;
+	struct zone_status st;
+	if ((r = zone_store_load_status(s, name, &st, err)) >= 0 && st.slot <= 0) {
+		r = zone_store_alloc_slot(s, name, &st.slot, err);
+		if (r >= 0) {
+			st.uid_base = zone_slot_uid_base(st.slot);
+			r = zone_store_save_status(s, name, &st, err);
+		}
+	}
+	if (r >= 0)
+		*slot = st.slot;
+	zone_status_reset(&st);
+	zone_lock_release(sl);
+	return r;
+}
+
 uint32_t zone_slot_uid_base(int slot)
 {
 	return UID_BASE + (uint32_t)slot * 65536u;

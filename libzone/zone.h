@@ -215,6 +215,10 @@ char *zone_store_root_path(const struct zone_config *c);
 /* Allocate a free slot (0..N) not used by any other zone. */
 int zone_store_alloc_slot(struct zone_store *s, const char *name, int *slot,
 			  struct zone_error *err);
+/* Give the zone a slot if its state holds none: under the store lock, scanning
+ * every zone once; the caller holds the zone's lock.  *slot gets the zone's. */
+int zone_store_claim_slot(struct zone_store *s, const char *name, int *slot,
+			  struct zone_error *err);
 /* First host uid of a slot's 65536-id range. */
 uint32_t zone_slot_uid_base(int slot);
 /* Remove a zone's index entries; the caller holds the store and zone locks. */

@@ -434,12 +434,14 @@ int main(int argc, char **argv)
 					zoned_log(&d, "SIGPWR: shutting every zone down");
 					sigprocmask(SIG_UNBLOCK, &set, NULL);
 					zoned_shutdown_zones(&d);
+					zone_cgroup_release(d.root);
 					umount_run(&d);
 					zoned_log(&d, "stopped");
 					return 0;
 				} else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
 					close(ls);
 					unlink(d.socket_path);
+					zone_cgroup_release(d.root);
 					umount_run(&d);
 					zoned_log(&d, "stopped by signal %u; running zones keep running",
 						  si.ssi_signo);
