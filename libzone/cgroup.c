@@ -9,9 +9,9 @@
  *   P/zones-TAG/NAME, TAG being a hash of the zones root so that two stores
  *   on one host never collide.  We never write outside P, and never write
  *   anything in P itself except, on pure v2, enabling controllers in its
- *   subtree_control (delegation's contract) -- and if P holds processes,
- *   which v2 forbids for an inner node, we first move ourselves into
- *   P/zones-TAG.supervisor, a leaf of our own.
+ *   subtree_control (delegation's contract).  v2 forbids processes in an
+ *   inner node, so on pure v2 zoned first moves itself into
+ *   P/zones-TAG.supervisor, a leaf of its own (zone_cgroup_enter_supervisor).
  *   Which: pure v2 uses the unified hierarchy with the controllers our
  *   parent offers.  Hybrid and v1 hosts use the v1 hierarchies memory,
  *   cpu, cpuacct, pids (always, for stat), cpuset and blkio (only when a
@@ -58,6 +58,7 @@ struct hierarchy {
 struct layout {
 	bool v2;
 	char *v2_parent;                 /* pure v2: our cgroup's directory */
+	bool v2_root;                    /* ... and it is the hierarchy's root */
 	struct hierarchy v1[_CG_MAX];    /* v1: per controller, NULL if absent */
 };
 
@@ -169,6 +170,17 @@ static char *join_cg(const char *mnt, const char *mroot, const char *path)
 	return zone_strdup_printf("%s%s", mnt, path);
 }
 
+/* zoned in its own leaf P/zones-TAG.supervisor (v2): the zones' parent is P. */
+static void strip_supervisor(char *path)
+{
+	char *last = strrchr(path, '/');
+	unsigned tag;
+	int n = 0;
+	if (last && sscanf(last, "/zones-%8x.supervisor%n", &tag, &n) == 1 &&
+	    last[n] == '\0' && n == (int)strlen("/zones-12345678.supervisor"))
+		*(last == path ? last + 1 : last) = '\0';
+}
+
 static int detect(struct layout *l, struct zone_error *err)
 {
 	memset(l, 0, sizeof(*l));
@@ -186,7 +198,9 @@ static int detect(struct layout *l, struct zone_error *err)
 					      "cgroup: no cgroup v1 memory hierarchy and no cgroup2 "
 					      "mount; mount cgroup2 on /sys/fs/cgroup");
 		l->v2 = true;
+		strip_supervisor(p);
 		l->v2_parent = join_cg(m2, r2, p);
+		l->v2_root = strcmp(p, "/") == 0;
 		return l->v2_parent ? 0 : -ENOMEM;
 	}
 	for (int i = 0; i < _CG_MAX; i++) {
@@ -310,6 +324,33 @@ int zone_cgroup_destroy(json_t *paths, struct zone_error *err)
 			r = zone_error_errno(err, -q, "cgroup: remove %s", p);
 	}
 	return r;
+}
+
+/*
+ * Pure v2: cgroup v2 lets no process live in a cgroup that hands controllers
+ * to its children (the root excepted), and zoned's own cgroup P -- a systemd
+ * unit's, say -- is where the zones' cgroups go.  So zoned, before it serves
+ * anyone, moves itself into a leaf of its own, P/zones-TAG.supervisor; the
+ * workers and monitors it forks are born there, and detect() still takes P
+ * as the zones' parent.  Nothing to do on v1 or hybrid hosts or in the root.
+ */
+int zone_cgroup_enter_supervisor(const char *root, struct zone_error *err)
+{
+	struct layout lay;
+	int r = detect(&lay, err);
+	if (r < 0 || !lay.v2 || lay.v2_root) {
+		layout_free(&lay);
+		return r < 0 ? r : 0;
+	}
+	_cleanup_free_ char *tag = zone_cgroup_tag(root);
+	_cleanup_free_ char *sup = tag ? zone_strdup_printf("%s/%s.supervisor", lay.v2_parent,
+							    tag) : NULL;
+	layout_free(&lay);
+	if (!sup)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	if ((r = cg_mkdir(sup, err)) < 0)
+		return r;
+	return cg_write(sup, "cgroup.procs", "0", err);
 }
 
 /*
@@ -486,18 +527,11 @@ static int v2_enable(struct layout *lay, const char *tag, const char *want,
 		*err = e2;
 		return -e2.code;
 	}
-	/* Our cgroup holds processes (us): move ourselves into a leaf of ours. */
-	_cleanup_free_ char *sup = zone_strdup_printf("%s/%s.supervisor", lay->v2_parent, tag);
-	if (!sup)
-		return -ENOMEM;
-	int r = cg_mkdir(sup, err);
-	if (r < 0)
-		return r;
-	char pid[32];
-	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	if ((r = cg_write(sup, "cgroup.procs", pid, err)) < 0)
-		return r;
-	return cg_write(lay->v2_parent, "cgroup.subtree_control", cmd, err);
+	/* zoned left it (zone_cgroup_enter_supervisor); someone else lives there */
+	return zone_error_set(err, EBUSY, "cgroup: %s holds processes other than zoned's, and "
+			      "cgroup v2 gives no controllers to the children of such a "
+			      "cgroup: run zoned in a cgroup of its own (zoned.service, or "
+			      "systemd-run -p Delegate=yes)", lay->v2_parent);
 }
 
 static int apply_v2(struct layout *lay, const char *tag, const char *name,

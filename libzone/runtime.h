@@ -21,6 +21,7 @@ int zone_cgroup_create(const char *root, const char *name, const struct zone_lim
 int zone_cgroup_attach(json_t *paths, pid_t pid, struct zone_error *err);
 int zone_cgroup_destroy(json_t *paths, struct zone_error *err);
 void zone_cgroup_release(const char *root);
+int zone_cgroup_enter_supervisor(const char *root, struct zone_error *err);
 int zone_cgroup_join_self(json_t *paths, struct zone_error *err);
 int zone_cgroup_leave_self(json_t *paths, struct zone_error *err);
 bool zone_cgroup_is_v1(json_t *paths);

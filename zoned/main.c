@@ -377,6 +377,9 @@ int main(int argc, char **argv)
 			return 1;
 	}
 	write_pid_of(pidfd, getpid());
+	struct zone_error cgerr = { 0 };
+	if (zone_cgroup_enter_supervisor(d.root, &cgerr) < 0)
+		zoned_log(&d, "warning: %s; zones may not boot", cgerr.msg);
 	mount_run(&d);
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	struct rlimit rl;
