@@ -30,22 +30,6 @@ print(json.dumps(v, sort_keys=True))
 ' "$1"
 }
 
-# contains HAYSTACK NEEDLE: fail, showing both, unless NEEDLE is in HAYSTACK.
-contains() {
-	if [[ $1 != *"$2"* ]]; then
-		printf 'expected to find:\n  %s\nin:\n  %s\n' "$2" "$1" >&2
-		return 1
-	fi
-}
-
-# equals ACTUAL EXPECTED
-equals() {
-	if [[ $1 != "$2" ]]; then
-		printf 'expected:\n  %s\ngot:\n  %s\n' "$2" "$1" >&2
-		return 1
-	fi
-}
-
 cfg() { printf '%s/index/%s.json' "$ZONES_ROOT" "$1"; }
 statefile() { printf '%s/index/%s.state' "$ZONES_ROOT" "$1"; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }

@@ -78,20 +78,6 @@ zc() {
 	as "$u" "$ZONECTL" "$@" </dev/null
 }
 
-# record NAME: the zone's runtime record on disk: its live record
-# (run/NAME.live) while it has one, else its state file (index/NAME.state).
-record() {
-	if [ -f "$ZONES_ROOT/run/$1.live" ]; then
-		echo "$ZONES_ROOT/run/$1.live"
-	else
-		echo "$ZONES_ROOT/index/$1.state"
-	fi
-}
-
-# rec_get NAME PATH: a value (init_pid, monitor_pid, extra.cgroups, state)
-# from the zone's runtime record.
-rec_get() { jget "$2" <"$(record "$1")"; }
-
 # sums NAME: the sha256 of the zone's state file, its live record (while it
 # has one) and its config file.
 sums() {
@@ -163,13 +149,13 @@ grant_all() {
 	run -0 zc "$U_MANAGE" boot "$Z"
 	equals "$(zone_state "$Z")" running
 	local init1
-	init1=$(rec_get "$Z" init_pid)
+	init1=$(state_get "$Z" init_pid)
 	pid_alive "$init1"
 
 	run -0 zc "$U_MANAGE" reboot -t 10 "$Z"
 	equals "$(zone_state "$Z")" running
 	local init2
-	init2=$(rec_get "$Z" init_pid)
+	init2=$(state_get "$Z" init_pid)
 	[ "$init2" != "$init1" ]
 	pid_alive "$init2"
 	wait_until 5 pid_gone "$init1"
@@ -181,7 +167,7 @@ grant_all() {
 	run -0 zc "$U_MANAGE" boot "$Z"
 	equals "$(zone_state "$Z")" running
 	local init3
-	init3=$(rec_get "$Z" init_pid)
+	init3=$(state_get "$Z" init_pid)
 	run -0 zc "$U_MANAGE" halt "$Z"
 	equals "$(zone_state "$Z")" installed
 	wait_until 5 pid_gone "$init3"
@@ -192,7 +178,7 @@ grant_all() {
 	grant_all
 	run -0 zc "$U_MANAGE" ps "$Z"
 	contains "$output" "/sbin/zinit"
-	contains "$output" "$(rec_get "$Z" init_pid)"
+	contains "$output" "$(state_get "$Z" init_pid)"
 	run -0 zc "$U_MANAGE" stat "$Z"
 	contains "$output" "zone $Z (running"
 }
@@ -201,13 +187,13 @@ grant_all() {
 	boot_zone "$Z" busybox
 	grant_all
 	local init
-	init=$(rec_get "$Z" init_pid)
+	init=$(state_get "$Z" init_pid)
 	refused "$U_MANAGE" "$(needs login)" login "$Z" -- id
 	refused "$U_MANAGE" "$(needs login)" login -T "$Z" -- true
 	refused "$U_MANAGE" "$(needs login)" console "$Z"
 	root_only_refused "$U_MANAGE"
 	equals "$(zone_state "$Z")" running
-	equals "$(rec_get "$Z" init_pid)" "$init"
+	equals "$(state_get "$Z" init_pid)" "$init"
 	pid_alive "$init"
 }
 
@@ -241,13 +227,13 @@ grant_all() {
 	boot_zone "$Z" busybox
 	grant_all
 	local init
-	init=$(rec_get "$Z" init_pid)
+	init=$(state_get "$Z" init_pid)
 	refused "$U_LOGIN" "$(needs manage)" halt "$Z"
 	refused "$U_LOGIN" "$(needs manage)" shutdown -t 5 "$Z"
 	refused "$U_LOGIN" "$(needs manage)" reboot -t 5 "$Z"
 	root_only_refused "$U_LOGIN"
 	equals "$(zone_state "$Z")" running
-	equals "$(rec_get "$Z" init_pid)" "$init"
+	equals "$(state_get "$Z" init_pid)" "$init"
 	pid_alive "$init"
 
 	run -0 zonectl halt "$Z"
@@ -303,7 +289,7 @@ pty_as() {
 	boot_zone "$Z" busybox
 	grant_all
 	local init
-	init=$(rec_get "$Z" init_pid)
+	init=$(state_get "$Z" init_pid)
 	refused "$U_NONE" "$(needs manage)" halt "$Z"
 	refused "$U_NONE" "$(needs manage)" shutdown -t 5 "$Z"
 	refused "$U_NONE" "$(needs manage)" reboot -t 5 "$Z"
@@ -314,7 +300,7 @@ pty_as() {
 	refused "$U_NONE" "permission denied" show "$Z"
 	root_only_refused "$U_NONE"
 	equals "$(zone_state "$Z")" running
-	equals "$(rec_get "$Z" init_pid)" "$init"
+	equals "$(state_get "$Z" init_pid)" "$init"
 	pid_alive "$init"
 
 	run -0 zonectl halt "$Z"
@@ -330,7 +316,7 @@ pty_as() {
 	run -0 zc "$U_GROUP" boot "$Z"
 	equals "$(zone_state "$Z")" running
 	local init
-	init=$(rec_get "$Z" init_pid)
+	init=$(state_get "$Z" init_pid)
 	pid_alive "$init"
 	run -0 zc "$U_GROUP" ps "$Z"
 	contains "$output" "/sbin/zinit"

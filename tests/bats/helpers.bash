@@ -13,6 +13,22 @@ ZONED="$ZONES_BUILD/zoned/zoned"
 
 zonectl() { "$ZONECTL" "$@"; }
 
+# contains HAYSTACK NEEDLE: fail, showing both, unless NEEDLE is in HAYSTACK.
+contains() {
+	if [[ $1 != *"$2"* ]]; then
+		printf 'expected to find:\n  %s\nin:\n  %s\n' "$2" "$1" >&2
+		return 1
+	fi
+}
+
+# equals ACTUAL EXPECTED
+equals() {
+	if [[ $1 != "$2" ]]; then
+		printf 'expected:\n  %s\ngot:\n  %s\n' "$2" "$1" >&2
+		return 1
+	fi
+}
+
 common_setup() {
 	ZONES_ROOT=$(mktemp -d /tmp/zones-test.XXXXXX)
 	export ZONES_ROOT

@@ -15,20 +15,6 @@ teardown() { common_teardown; }
 
 # ---- local helpers ----------------------------------------------------------
 
-contains() {
-	if [[ $1 != *"$2"* ]]; then
-		printf 'expected to find:\n  %s\nin:\n  %s\n' "$2" "$1" >&2
-		return 1
-	fi
-}
-
-equals() {
-	if [[ $1 != "$2" ]]; then
-		printf 'expected:\n  %s\ngot:\n  %s\n' "$2" "$1" >&2
-		return 1
-	fi
-}
-
 no_store_files() {
 	local f
 	f=$(store_files)

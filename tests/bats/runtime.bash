@@ -12,26 +12,10 @@ ZPROBE=${ZPROBE:-$ZONES_BUILD/tests/helpers/zprobe}
 
 # ---- assertions -------------------------------------------------------------
 
-# contains HAYSTACK NEEDLE: fail, showing both, unless NEEDLE is in HAYSTACK.
-contains() {
-	if [[ $1 != *"$2"* ]]; then
-		printf 'expected to find:\n  %s\nin:\n  %s\n' "$2" "$1" >&2
-		return 1
-	fi
-}
-
 # not_contains HAYSTACK NEEDLE
 not_contains() {
 	if [[ $1 == *"$2"* ]]; then
 		printf 'expected NOT to find:\n  %s\nin:\n  %s\n' "$2" "$1" >&2
-		return 1
-	fi
-}
-
-# equals ACTUAL EXPECTED
-equals() {
-	if [[ $1 != "$2" ]]; then
-		printf 'expected:\n  %s\ngot:\n  %s\n' "$2" "$1" >&2
 		return 1
 	fi
 }

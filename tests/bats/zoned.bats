@@ -134,22 +134,8 @@ shutdown_marker() {
 	rm -f "$r/root/shutdown-marker"
 }
 
-# record NAME: the zone's runtime record on disk: its live record
-# (run/NAME.live) while it has one, else its state file (index/NAME.state).
-record() {
-	if [ -f "$ZONES_ROOT/run/$1.live" ]; then
-		echo "$ZONES_ROOT/run/$1.live"
-	else
-		echo "$ZONES_ROOT/index/$1.state"
-	fi
-}
-
-# rec_get NAME PATH: a value (init_pid, monitor_pid, extra.cgroups, state)
-# from the zone's runtime record.
-rec_get() { jget "$2" <"$(record "$1")"; }
-
 # state_is NAME STATE: the zone's record on disk says STATE (no zoned needed).
-state_is() { [ "$(rec_get "$1" state)" = "$2" ]; }
+state_is() { [ "$(state_get "$1" state)" = "$2" ]; }
 
 # ---- the binary ----------------------------------------------------------------------------
 
@@ -330,9 +316,9 @@ state_is() { [ "$(rec_get "$1" state)" = "$2" ]; }
 	for z in a b c; do boot_zone "$z" busybox; done
 	declare -A init mon cg
 	for z in a b c; do
-		init[$z]=$(rec_get "$z" init_pid)
-		mon[$z]=$(rec_get "$z" monitor_pid)
-		cg[$z]=$(rec_get "$z" extra.cgroups)
+		init[$z]=$(state_get "$z" init_pid)
+		mon[$z]=$(state_get "$z" monitor_pid)
+		cg[$z]=$(state_get "$z" extra.cgroups)
 		[ -n "${cg[$z]}" ]
 	done
 	local old
@@ -358,7 +344,7 @@ state_is() { [ "$(rec_get "$1" state)" = "$2" ]; }
 		run -0 zonectl login -T "$z" -- true
 		run -0 zonectl login -T "$z" -- cat /etc/hostname
 		equals "$output" "$z"
-		equals "$(rec_get "$z" init_pid)" "${init[$z]}"
+		equals "$(state_get "$z" init_pid)" "${init[$z]}"
 	done
 
 	for z in a b c; do
@@ -382,9 +368,9 @@ state_is() { [ "$(rec_get "$1" state)" = "$2" ]; }
 	boot_zone a busybox
 	boot_zone b busybox
 	local ia ib ma
-	ia=$(rec_get a init_pid)
-	ib=$(rec_get b init_pid)
-	ma=$(rec_get a monitor_pid)
+	ia=$(state_get a init_pid)
+	ib=$(state_get b init_pid)
+	ma=$(state_get a monitor_pid)
 	local old
 	old=$(zoned_pid)
 	kill -TERM "$old"
@@ -423,8 +409,8 @@ state_is() { [ "$(rec_get "$1" state)" = "$2" ]; }
 			state_is z running
 			run -0 zonectl login -T z -- cat /proc/1/cmdline
 			contains "$output" /sbin/zinit
-			alive "$(rec_get z init_pid)"
-			alive "$(rec_get z monitor_pid)"
+			alive "$(state_get z init_pid)"
+			alive "$(state_get z monitor_pid)"
 			run -0 zonectl halt z
 			;;
 		installed)
@@ -476,8 +462,8 @@ state_is() { [ "$(rec_get "$1" state)" = "$2" ]; }
 	done
 	make_zone idle busybox
 	local ia ib
-	ia=$(rec_get a init_pid)
-	ib=$(rec_get b init_pid)
+	ia=$(state_get a init_pid)
+	ib=$(state_get b init_pid)
 	run -0 "$ZONED" --root "$ZONES_ROOT" --shutdown-zones --timeout 5
 	for z in a b; do
 		# init took the shutdown path (rc.shutdown ran), not a SIGKILL
@@ -501,8 +487,8 @@ state_is() { [ "$(rec_get "$1" state)" = "$2" ]; }
 		run -0 zonectl boot "$z"
 	done
 	local ia ib pid
-	ia=$(rec_get a init_pid)
-	ib=$(rec_get b init_pid)
+	ia=$(state_get a init_pid)
+	ib=$(state_get b init_pid)
 	pid=$(zoned_pid)
 	kill -PWR "$pid"
 	wait_until 20 gone "$pid"
