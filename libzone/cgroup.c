@@ -86,6 +86,19 @@ static bool has_opt(const char *opts, const char *word)
 	return false;
 }
 
+/* A copy of the line at *cur without its newline, *cur moved past it;
+ * 0 at the end of the text, -ENOMEM. */
+static int next_line(const char **cur, char **out)
+{
+	const char *line = *cur;
+	if (!line || !*line)
+		return 0;
+	const char *end = strchr(line, '\n');
+	*cur = end ? end + 1 : NULL;
+	*out = strndup(line, end ? (size_t)(end - line) : strlen(line));
+	return *out ? 1 : -ENOMEM;
+}
+
 /*
  * Find the mount point of a cgroup hierarchy: for v2 (`controller` NULL) the
  * cgroup2 mount, else the cgroup (v1) mount whose options name the controller.
@@ -94,14 +107,12 @@ static bool has_opt(const char *opts, const char *word)
 static int find_mount(const char *mountinfo, const char *controller, char **mnt, char **mroot,
 		      char **ctrls)
 {
-	const char *line = mountinfo;
-	while (line && *line) {
-		const char *end = strchr(line, '\n');
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-		_cleanup_free_ char *l = strndup(line, len);
-		line = end ? end + 1 : NULL;
-		if (!l)
-			return -ENOMEM;
+	const char *cur = mountinfo;
+	for (;;) {
+		_cleanup_free_ char *l = NULL;
+		int r = next_line(&cur, &l);
+		if (r <= 0)
+			return r < 0 ? r : -ENOENT;
 		char *sep = strstr(l, " - ");
 		if (!sep)
 			continue;
@@ -130,20 +141,17 @@ static int find_mount(const char *mountinfo, const char *controller, char **mnt,
 		}
 		return *mnt && *mroot ? 0 : -ENOMEM;
 	}
-	return -ENOENT;
 }
 
 /* Our cgroup path in a hierarchy from /proc/self/cgroup ("" key = v2). */
 static int own_path(const char *selfcg, const char *controller, char **out)
 {
-	const char *line = selfcg;
-	while (line && *line) {
-		const char *end = strchr(line, '\n');
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-		_cleanup_free_ char *l = strndup(line, len);
-		line = end ? end + 1 : NULL;
-		if (!l)
-			return -ENOMEM;
+	const char *cur = selfcg;
+	for (;;) {
+		_cleanup_free_ char *l = NULL;
+		int r = next_line(&cur, &l);
+		if (r <= 0)
+			return r < 0 ? r : -ENOENT;
 		char *c1 = strchr(l, ':');
 		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (!c2)
@@ -156,7 +164,6 @@ static int own_path(const char *selfcg, const char *controller, char **out)
 			return *out ? 0 : -ENOMEM;
 		}
 	}
-	return -ENOENT;
 }
 
 static char *join_cg(const char *mnt, const char *mroot, const char *path)
@@ -502,8 +509,7 @@ static bool word_in(const char *list, const char *w)
 }
 
 /* Pure v2: enable the controllers we need in our own cgroup's subtree. */
-static int v2_enable(struct layout *lay, const char *tag, const char *want,
-		     struct zone_error *err)
+static int v2_enable(struct layout *lay, const char *want, struct zone_error *err)
 {
 	_cleanup_free_ char *avail = NULL, *on = NULL;
 	if (cg_read(lay->v2_parent, "cgroup.controllers", &avail) < 0)
@@ -537,7 +543,7 @@ static int v2_enable(struct layout *lay, const char *tag, const char *want,
 static int apply_v2(struct layout *lay, const char *tag, const char *name,
 		    const struct zone_limits *l, json_t *paths, struct zone_error *err)
 {
-	int r = v2_enable(lay, tag, "cpu memory pids cpuset io", err);
+	int r = v2_enable(lay, "cpu memory pids cpuset io", err);
 	if (r < 0)
 		return zone_error_wrap(err, "cgroup: enable controllers in %s", lay->v2_parent);
 	_cleanup_free_ char *mid = zone_strdup_printf("%s/%s", lay->v2_parent, tag);
