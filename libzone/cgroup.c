@@ -188,7 +188,7 @@ static void strip_supervisor(char *path)
 		*(last == path ? last + 1 : last) = '\0';
 }
 
-static int detect(struct layout *l, struct zone_error *err)
+static int detect_uncached(struct layout *l, struct zone_error *err)
 {
 	memset(l, 0, sizeof(*l));
 	_cleanup_free_ char *mi = NULL, *selfcg = NULL;
@@ -225,6 +225,56 @@ static int detect(struct layout *l, struct zone_error *err)
 			return zone_error_set(err, ENOENT, "cgroup: the v1 %s controller is not "
 					      "mounted", v1_names[required[i]]);
 	return 0;
+}
+
+static char *dup_or_null(const char *s, bool *oom)
+{
+	char *d = s ? strdup(s) : NULL;
+	if (s && !d)
+		*oom = true;
+	return d;
+}
+
+/*
+ * detect() reads and parses mountinfo and our cgroup: about 50 us, and a
+ * boot asks twice (create, mounts).  The answer is kept per process (a
+ * fork asks again) and forgotten when we move ourselves.
+ */
+static struct layout cached;
+static pid_t cached_pid;
+
+static void detect_forget(void)
+{
+	if (cached_pid)
+		layout_free(&cached);
+	cached_pid = 0;
+}
+
+static int detect(struct layout *l, struct zone_error *err)
+{
+	if (cached_pid != getpid()) {
+		if (cached_pid)
+			layout_free(&cached);
+		cached_pid = 0;
+		int r = detect_uncached(&cached, err);
+		if (r < 0) {
+			layout_free(&cached);
+			memset(l, 0, sizeof(*l));
+			return r;
+		}
+		cached_pid = getpid();
+	}
+	bool oom = false;
+	memset(l, 0, sizeof(*l));
+	l->v2 = cached.v2;
+	l->v2_root = cached.v2_root;
+	l->v2_parent = dup_or_null(cached.v2_parent, &oom);
+	for (int i = 0; i < _CG_MAX; i++) {
+		l->v1[i].parent = dup_or_null(cached.v1[i].parent, &oom);
+		l->v1[i].mnt = dup_or_null(cached.v1[i].mnt, &oom);
+		l->v1[i].ctrls = dup_or_null(cached.v1[i].ctrls, &oom);
+	}
+	return oom ? zone_error_set(err, ENOMEM, "out of memory") : 0;
 }
 
 /* Write a string to DIR/FILE; the error names the file and the value. */
@@ -357,6 +407,7 @@ int zone_cgroup_enter_supervisor(const char *root, struct zone_error *err)
 		return zone_error_set(err, ENOMEM, "out of memory");
 	if ((r = cg_mkdir(sup, err)) < 0)
 		return r;
+	detect_forget();
 	return cg_write(sup, "cgroup.procs", "0", err);
 }
 
@@ -675,12 +726,14 @@ int zone_cgroup_attach(json_t *paths, pid_t pid, struct zone_error *err)
  */
 int zone_cgroup_join_self(json_t *paths, struct zone_error *err)
 {
+	detect_forget();
 	return write_leaves(paths, zone_cgroup_is_v1(paths) ? "tasks" : "cgroup.procs", "0", err);
 }
 
 /* v1: back to where the zone's cgroups hang (P of P/zones-TAG/NAME). */
 int zone_cgroup_leave_self(json_t *paths, struct zone_error *err)
 {
+	detect_forget();
 	size_t i;
 	json_t *v;
 	json_array_foreach(paths, i, v) {

@@ -36,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -151,23 +152,51 @@ __attribute__((noreturn)) static void child_main(const struct zone_plan *p, int 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	zone_reset_signals();
 
+	/*
+	 * M, the mounts, comes from the monitor; with a network namespace N, its
+	 * descriptor, comes from the helper that made it (see netns_start), before
+	 * or after M.
+	 */
 	char buf[64];
-	int fds[250];
-	size_t n = ELEMENTSOF(fds);
-	ssize_t got = zone_recv_fds(sock, buf, sizeof(buf), fds, &n);
-	if (got <= 0 || buf[0] != 'M')
-		_exit(1); /* the monitor is gone or aborted */
+	int fds[250], nfd = -1;
+	size_t n = 0;
+	ssize_t got;
+	while (n == 0) {
+		size_t k = ELEMENTSOF(fds);
+		got = zone_recv_fds(sock, buf, sizeof(buf), fds, &k);
+		if (got > 0 && buf[0] == 'M' && k > 0)
+			n = k;
+		else if (got > 0 && buf[0] == 'N' && k == 1 && p->netns && nfd < 0)
+			nfd = fds[0];
+		else
+			_exit(1); /* the monitor is gone or aborted */
+	}
 	if (zone_rootfs_setup(p, fds, n, console_path, &err) < 0)
 		child_fail(sock, &err);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 1; i < n; i++)
 		close(fds[i]);
+	if (p->netns) {
+		size_t one = 1;
+		if (nfd < 0 && ((got = zone_recv_fds(sock, buf, sizeof(buf), &nfd, &one)) <= 0 ||
+				buf[0] != 'N' || one != 1))
+			_exit(1);
+		if (setns(nfd, CLONE_NEWNET) < 0) {
+			zone_error_errno(&err, errno, "enter the zone's network namespace");
+			child_fail(sock, &err);
+		}
+		close(nfd);
+	}
+	if (zone_rootfs_finish(p, fds[0], &err) < 0)
+		child_fail(sock, &err);
+	close(fds[0]);
 	if (zone_send_fds(sock, "R", NULL, 0) < 0)
 		_exit(1);
-	n = 0;
-	got = zone_recv_fds(sock, buf, sizeof(buf), NULL, &n);
-	if (got <= 0 || buf[0] != 'G')
-		_exit(1);
 
+	/*
+	 * While the booting process records the zone as ready, the last steps
+	 * before init: nothing of the zone runs until "G" (read(), not recvmsg:
+	 * the zone's seccomp profile is loaded by then).
+	 */
 	if (setsid() < 0 || ioctl(console, TIOCSCTTY, 0) < 0 || dup2(console, 0) < 0 ||
 	    dup2(console, 1) < 0 || dup2(console, 2) < 0) {
 		zone_error_errno(&err, errno, "attach the console");
@@ -180,6 +209,11 @@ __attribute__((noreturn)) static void child_main(const struct zone_plan *p, int 
 	/* seccomp needs CAP_SYS_ADMIN (in our namespace) unless no_new_privs: before caps. */
 	if (zone_seccomp_load(p->bpf, p->bpf_len, &err) < 0 || zone_caps_apply(p->caps, &err) < 0)
 		child_fail(sock, &err);
+	do
+		got = read(sock, buf, sizeof(buf));
+	while (got < 0 && errno == EINTR);
+	if (got <= 0 || buf[0] != 'G')
+		_exit(1);
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	static char *const envp[] = {
@@ -213,6 +247,8 @@ struct mon {
 	char *sock_path;
 	char *bpf_path;
 	int kzone;    /* kernel zone ID, 0 without the oszone LSM */
+	pid_t nsh;    /* the network namespace helper while booting, 0 if none */
+	int nsock;    /* its socket */
 };
 
 static int write_map(pid_t pid, const char *file, uint32_t base, struct zone_error *err)
@@ -499,6 +535,15 @@ __attribute__((noreturn)) static void loop(struct mon *m)
 /* Report an error to the booter, kill what we started, and give up. */
 static int abort_boot(struct mon *m, int boot_sock, struct zone_error *err)
 {
+	if (m->nsh > 0) {
+		kill(m->nsh, SIGKILL);
+		while (waitpid(m->nsh, NULL, 0) < 0 && errno == EINTR)
+			;
+		m->nsh = 0;
+	}
+	if (m->nsock >= 0)
+		close(m->nsock);
+	m->nsock = -1;
 	if (m->pidfd >= 0) {
 		zone_pidfd_send_signal(m->pidfd, SIGKILL);
 		siginfo_t si;
@@ -558,6 +603,86 @@ static pid_t clone_in_kzone(struct mon *m, uint64_t flags, int sock, struct zone
 	return v;
 }
 
+/*
+ * The zone's network namespace, made in parallel with its mounts.  Creating
+ * one costs about half a millisecond of kernel work (loopback, sysctls,
+ * netfilter), the largest single step of a boot, and nothing before sysfs
+ * needs it.  So the first process is cloned without CLONE_NEWNET, and a
+ * helper forked here enters its user namespace (as host root it may), makes
+ * the network namespace there -- owned by the zone, exactly what
+ * CLONE_NEWNET would have made -- and passes it straight to the first process
+ * (which mounts /proc and /dev meanwhile), brings lo up, and reports to us
+ * (the veths go in then, and nothing starts before that).  It
+ * waits for "go": the zone's uid map written.  On v1 it is born in the zone's
+ * cgroups, like the first process, so the namespace is charged to the zone;
+ * on v2 both are created in zoned's cgroup, as CLONE_NEWNET did (moving a
+ * process that is not ourselves there costs an RCU grace period).
+ */
+static pid_t netns_start(pid_t child, bool in_userns, int child_sock, int *sock,
+			 struct zone_error *err)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)child);
+	_cleanup_close_ int userns = in_userns ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (in_userns && userns < 0)
+		return zone_error_errno(err, errno, "open %s", path);
+	int sp[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		return zone_error_errno(err, errno, "socketpair");
+	pid_t h = fork();
+	if (h < 0) {
+		zone_error_errno(err, errno, "fork");
+		close(sp[0]);
+		close(sp[1]);
+		return -err->code;
+	}
+	if (h == 0) {
+		close(sp[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		char go;
+		if (read(sp[1], &go, 1) != 1)
+			_exit(1);
+		struct zone_error e = { 0 };
+		int fd = -1;
+		if (userns >= 0 && setns(userns, CLONE_NEWUSER) < 0)
+			zone_error_errno(&e, errno, "enter the zone's user namespace");
+		else if (unshare(CLONE_NEWNET) < 0)
+			zone_error_errno(&e, errno, "create the zone's network namespace");
+		else if ((fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
+			zone_error_errno(&e, errno, "open the zone's network namespace");
+		if (fd >= 0 && zone_send_fds(child_sock, "N", &fd, 1) < 0)
+			zone_error_errno(&e, errno, "pass the network namespace to the zone");
+		/* then, while the zone goes on: lo up, and ping for the zone's groups */
+		if (fd >= 0 && !e.msg[0])
+			zone_net_init_inside(&e);
+		char msg[ZONE_ERROR_MAX + 4];
+		snprintf(msg, sizeof(msg), "%s%s", e.msg[0] ? "E" : "N", e.msg);
+		zone_send_fds(sp[1], msg, e.msg[0] ? NULL : &fd, e.msg[0] ? 0 : 1);
+		_exit(0);
+	}
+	close(sp[1]);
+	*sock = sp[0];
+	return h;
+}
+
+/* Its answer: the namespace's descriptor (the helper is reaped). */
+static int netns_finish(pid_t h, int sock, struct zone_error *err)
+{
+	char buf[ZONE_ERROR_MAX + 8];
+	int fd = -1;
+	size_t one = 1;
+	ssize_t n = zone_recv_fds(sock, buf, sizeof(buf), &fd, &one);
+	while (waitpid(h, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (n > 0 && buf[0] == 'N' && one == 1 && fd >= 0)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	if (n > 0 && buf[0] == 'E')
+		return zone_error_set(err, EIO, "%s", buf + 1);
+	return zone_error_set(err, EPIPE, "the network namespace helper died");
+}
+
 static int expect(int sock, char want, char *buf, size_t len, struct zone_error *err)
 {
 	ssize_t n = zone_recv_fds(sock, buf, len, NULL, NULL);
@@ -574,7 +699,7 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 {
 	struct mon m = {
 		.p = p, .pidfd = -1, .master = -1, .slave = -1, .lsock = -1,
-		.client = -1, .req = -1, .logfd = -1,
+		.client = -1, .req = -1, .logfd = -1, .nsock = -1,
 	};
 	char name[16];
 	snprintf(name, sizeof(name), "zmon:%s", p->cfg->name);
@@ -600,8 +725,7 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 	uint64_t flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
 	if (p->userns)
 		flags |= CLONE_NEWUSER;
-	if (p->netns)
-		flags |= CLONE_NEWNET;
+	/* p->netns: made in parallel, see netns_start() */
 	/* The child starts in the zone root: see zone_rootfs_setup(). */
 	if (chdir(p->root) < 0) {
 		zone_error_errno(err, errno, "enter %s", p->root);
@@ -621,11 +745,12 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 				 "without one", p->cfg->name);
 	}
 	pid_t pid = m.kzone ? clone_in_kzone(&m, flags, sp[1], err) : zone_clone3(flags, &m.pidfd);
-	if (v1 && pid != 0 && zone_cgroup_leave_self(p->cgroups, err) < 0) {
-		if (pid > 0)
-			m.init = pid;
+	if (pid > 0 && p->netns && (m.nsh = netns_start(pid, p->userns, sp[0], &m.nsock, err)) < 0) {
+		m.nsh = 0;
 		return abort_boot(&m, boot_sock, err);
 	}
+	if (v1 && pid != 0 && zone_cgroup_leave_self(p->cgroups, err) < 0)
+		return abort_boot(&m, boot_sock, err);
 	if (pid != 0 && chdir("/") < 0)
 		pid = pid > 0 ? pid : -1;
 	if (pid < 0) {
@@ -646,14 +771,22 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 		return abort_boot(&m, boot_sock, err);
 	if (!v1 && zone_cgroup_attach(p->cgroups, pid, err) < 0)
 		return abort_boot(&m, boot_sock, err);
+	if (m.nsh && write(m.nsock, "g", 1) != 1) {
+		zone_error_errno(err, errno, "start the network namespace helper");
+		return abort_boot(&m, boot_sock, err);
+	}
+	/* Who we are, to be recorded while the first process mounts. */
+	snprintf(buf, sizeof(buf), "P %d %llu %d %llu %d", (int)pid,
+		 (unsigned long long)zone_proc_starttime(pid), (int)getpid(),
+		 (unsigned long long)zone_proc_starttime(getpid()), m.kzone);
+	if (zone_send_fds(boot_sock, buf, NULL, 0) < 0) {
+		zone_error_set(err, EPIPE, "the booting process went away");
+		return abort_boot(&m, boot_sock, err);
+	}
 	/* a brand presenting another kernel (lx): its release, in the zone only */
 	if (m.kzone && p->brand->kernel_version &&
 	    zone_kzone_set_release(m.kzone, pid, p->brand->kernel_version, err) < 0)
 		return abort_boot(&m, boot_sock, err);
-	if (zone_net_setup(p->store_root, p->cfg, pid, err) < 0) {
-		teardown_net(&m);
-		return abort_boot(&m, boot_sock, err);
-	}
 	int *mfds = NULL;
 	size_t nm = 0;
 	if (zone_rootfs_prepare(p, pid, &mfds, &nm, err) < 0)
@@ -666,27 +799,41 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 		zone_error_errno(err, -sr, "pass the mounts to the zone");
 		return abort_boot(&m, boot_sock, err);
 	}
+	/* The first process mounts; its network namespace is made meanwhile. */
+	if (m.nsh) {
+		int nfd = netns_finish(m.nsh, m.nsock, err);
+		m.nsh = 0;
+		close(m.nsock);
+		m.nsock = -1;
+		if (nfd < 0)
+			return abort_boot(&m, boot_sock, err);
+		sr = zone_net_setup(p->store_root, p->cfg, nfd, err);
+		close(nfd);
+		if (sr < 0) {
+			teardown_net(&m);
+			return abort_boot(&m, boot_sock, err);
+		}
+	}
 	if (expect(sock, 'R', buf, sizeof(buf), err) < 0)
 		return abort_boot(&m, boot_sock, err);
 
-	/* Namespaces, mounts and cgroup are up: the zone is ready. */
-	snprintf(buf, sizeof(buf), "R %d %llu %d %llu %d", (int)pid,
-		 (unsigned long long)zone_proc_starttime(pid), (int)getpid(),
-		 (unsigned long long)zone_proc_starttime(getpid()), m.kzone);
-	if (zone_send_fds(boot_sock, buf, NULL, 0) < 0 ||
+	/* Namespaces, mounts and cgroup are up: init may start when recorded. */
+	if (zone_send_fds(boot_sock, "R", NULL, 0) < 0 ||
 	    expect(boot_sock, 'G', buf, sizeof(buf), err) < 0) {
 		zone_error_set(err, EPIPE, "the booting process went away");
 		abort_boot(&m, boot_sock, err);
 		teardown(&m);
 		return -EPIPE;
 	}
-	if (zone_send_fds(sock, "G", NULL, 0) < 0) {
-		zone_error_errno(err, errno, "start init");
-		return abort_boot(&m, boot_sock, err);
-	}
+	/* A first process that failed after "R" has said why: that comes first. */
+	int gs = zone_send_fds(sock, "G", NULL, 0);
 	ssize_t n = zone_recv_fds(sock, buf, sizeof(buf), NULL, NULL);
 	if (n > 0 && buf[0] == 'E') {
 		zone_error_set(err, EIO, "%s", buf + 1);
+		return abort_boot(&m, boot_sock, err);
+	}
+	if (gs < 0) {
+		zone_error_errno(err, -gs, "start init");
 		return abort_boot(&m, boot_sock, err);
 	}
 	close(sock);
@@ -696,9 +843,9 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 		zone_error_set(err, EIO, "the zone's first process died before starting init");
 		return abort_boot(&m, boot_sock, err);
 	}
-	zone_console_log(p->log_path, "zone %s booted: init %s is pid %d on the host",
-			 p->cfg->name, p->brand->init[0], (int)pid);
 	zone_send_fds(boot_sock, "X", NULL, 0);
 	close(boot_sock);
+	zone_console_log(p->log_path, "zone %s booted: init %s is pid %d on the host",
+			 p->cfg->name, p->brand->init[0], (int)pid);
 	loop(&m);
 }

@@ -8,7 +8,7 @@
  *              CAP_NET_ADMIN and CAP_NET_RAW from it (runtime.c).
  *   exclusive  for each net[] entry, a veth pair: the zone's end is born in
  *              the zone's namespace with its final name (eth0), MAC and MTU
- *              (IFLA_NET_NS_PID on the peer: no rename, no window where it
+ *              (IFLA_NET_NS_FD on the peer: no rename, no window where it
  *              sits in the host's namespace); the host's end, named
  *              z<hash>.<n> (zone and store hashed into 7 hex digits so it
  *              fits IFNAMSIZ and two stores never collide), joins the bridge
@@ -31,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <arpa/inet.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
@@ -194,22 +196,31 @@ static int nlerr(struct zone_error *err, int r, const char *what, const char *na
 	return zone_error_set(err, EIO, "%s %s: %s", what, name, nl_geterror(r));
 }
 
-/* Run fn in the network namespace of pid; the caller's own is restored. */
-static int in_netns(pid_t pid, int (*fn)(void *, struct zone_error *), void *arg,
-		    struct zone_error *err)
+/* Run fn in the network namespace `target` (a descriptor); ours is restored. */
+static int in_netns_fd(int target, int (*fn)(void *, struct zone_error *), void *arg,
+		       struct zone_error *err)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	_cleanup_close_ int target = open(path, O_RDONLY | O_CLOEXEC);
 	_cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (target < 0 || self < 0)
-		return zone_error_errno(err, errno, "open %s", path);
+	if (self < 0)
+		return zone_error_errno(err, errno, "open /proc/self/ns/net");
 	if (setns(target, CLONE_NEWNET) < 0)
 		return zone_error_errno(err, errno, "enter the zone's network namespace");
 	int r = fn(arg, err);
 	if (setns(self, CLONE_NEWNET) < 0 && r >= 0)
 		r = zone_error_errno(err, errno, "leave the zone's network namespace");
 	return r;
+}
+
+/* The same, in the network namespace of pid. */
+static int in_netns(pid_t pid, int (*fn)(void *, struct zone_error *), void *arg,
+		    struct zone_error *err)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	_cleanup_close_ int target = open(path, O_RDONLY | O_CLOEXEC);
+	if (target < 0)
+		return zone_error_errno(err, errno, "open %s", path);
+	return in_netns_fd(target, fn, arg, err);
 }
 
 struct inside {
@@ -298,7 +309,39 @@ static int configure_inside(void *arg, struct zone_error *err)
 	return r;
 }
 
-int zone_net_setup(const char *root, const struct zone_config *c, pid_t pid,
+static int loopback_up(struct zone_error *err)
+{
+	_cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return zone_error_errno(err, errno, "bring up lo: socket");
+	struct ifreq ifr = { 0 };
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return zone_error_errno(err, errno, "bring up lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return zone_error_errno(err, errno, "bring up lo");
+	return 0;
+}
+
+/*
+ * In a new network namespace (the caller is in it, with the zone's
+ * credentials): lo up, and ping sockets for every group of the zone (as
+ * systemd sets; best effort, the zone works without).
+ */
+int zone_net_init_inside(struct zone_error *err)
+{
+	int fd = open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, "0 65535", 7) < 0) {
+			/* best effort */
+		}
+		close(fd);
+	}
+	return loopback_up(err);
+}
+
+int zone_net_setup(const char *root, const struct zone_config *c, int netns,
 		   struct zone_error *err)
 {
 	if (c->ip_type != ZONE_IP_EXCLUSIVE || c->n_net == 0)
@@ -329,7 +372,7 @@ int zone_net_setup(const char *root, const struct zone_config *c, pid_t pid,
 			rtnl_link_set_name(veth, host);
 			rtnl_link_set_name(peer, n->name);
 			rtnl_link_set_addr(peer, mac);
-			rtnl_link_set_ns_pid(peer, pid);
+			rtnl_link_set_ns_fd(peer, netns);
 			/*
 			 * The host end takes the bridge's MTU, so a zone cannot shrink
 			 * the bridge (and with it drop the host's IPv6 on it); the
@@ -366,7 +409,7 @@ int zone_net_setup(const char *root, const struct zone_config *c, pid_t pid,
 	if (r < 0)
 		return r;
 	struct inside in = { .c = c };
-	return in_netns(pid, configure_inside, &in, err);
+	return in_netns_fd(netns, configure_inside, &in, err);
 }
 
 void zone_net_teardown(const char *root, const char *zone, size_t n)

@@ -24,14 +24,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -366,33 +363,66 @@ static int setup_dev(int rootfd, const struct zone_plan *p, const char *console,
 	return 0;
 }
 
+/* "sys/fs/cgroup/memory" under "sys/fs/cgroup": "memory"; else NULL. */
+static const char *child_of(const char *parent, const char *target)
+{
+	size_t n = strlen(parent);
+	if (strncmp(target, parent, n) || target[n] != '/' || !target[n + 1] ||
+	    strchr(target + n + 1, '/'))
+		return NULL;
+	return target + n + 1;
+}
+
 /*
  * The zone's own cgroups, read-only, through its cgroup namespace: what a
  * program inside sees as / is the zone's cgroup, so `cat
- * /sys/fs/cgroup/memory/memory.limit_in_bytes` shows the zone's cap.
+ * /sys/fs/cgroup/memory/memory.limit_in_bytes` shows the zone's cap.  On v1
+ * the hierarchies sit in a tmpfs that gets its directories while it is still
+ * detached and goes read-only before it is attached (no path walks, no
+ * second mount to make it read-only).
  */
 static int mount_cgroups(int rootfd, const struct zone_plan *p, struct zone_error *err)
 {
-	size_t i;
-	json_t *m;
+	size_t i, k;
+	json_t *m, *e;
 	int r;
 	const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 			    MOUNT_ATTR_NOEXEC;
+	_cleanup_close_ int holder = -1;
+	const char *htarget = NULL;
 	json_array_foreach(p->cgmounts, i, m) {
 		const char *target = json_string_value(json_object_get(m, "target"));
 		const char *type = json_string_value(json_object_get(m, "type"));
 		const char *opts = json_string_value(json_object_get(m, "options"));
-		if (!strcmp(type, "tmpfs")) {
+		if (!target || !type)
+			return zone_error_set(err, EPROTO, "internal: bad cgroup mount");
+		if (!strcmp(type, "tmpfs") && !htarget) {
 			static const char *const o[] = { "mode", "0755", "size", "64k", NULL };
-			if ((r = mount_new_at(rootfd, target, "tmpfs", o,
-					      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-					      err)) < 0)
-				return r;
+			holder = new_fs("tmpfs", o, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+					MOUNT_ATTR_NOEXEC, err);
+			if (holder < 0)
+				return zone_error_wrap(err, "%s", target);
+			json_array_foreach(p->cgmounts, k, e) {
+				const char *leaf = child_of(target, json_string_value(
+							   json_object_get(e, "target")) ?: "");
+				if (leaf && mkdirat(holder, leaf, 0755) < 0)
+					return zone_error_errno(err, errno, "%s/%s", target, leaf);
+			}
+			struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
+			if (mount_setattr(holder, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
+				return zone_error_errno(err, errno, "read-only %s", target);
+			_cleanup_close_ int t = target_fd(rootfd, target, true, false, err);
+			if (t < 0 || (r = attach(holder, t, target, err)) < 0)
+				return t < 0 ? t : r;
+			htarget = target;
 			continue;
 		}
-		_cleanup_close_ int t = target_fd(rootfd, target, true, false, err);
+		const char *leaf = htarget ? child_of(htarget, target) : NULL;
+		_cleanup_close_ int t = leaf ? openat(holder, leaf, O_PATH | O_DIRECTORY |
+						      O_NOFOLLOW | O_CLOEXEC) :
+					       target_fd(rootfd, target, true, false, err);
 		if (t < 0)
-			return t;
+			return leaf ? zone_error_errno(err, errno, "%s", target) : t;
 		_cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
 		if (fs < 0)
 			return zone_error_errno(err, errno, "mount %s", target);
@@ -410,33 +440,34 @@ static int mount_cgroups(int rootfd, const struct zone_plan *p, struct zone_erro
 		if ((r = attach(mnt, t, target, err)) < 0)
 			return r;
 	}
-	/* On v1, the tmpfs that holds the hierarchies becomes read-only too. */
-	if (json_array_size(p->cgmounts) > 1)
-		return readonly_path(rootfd, "sys/fs/cgroup", err) < 0 ? -err->code : 0;
 	return 0;
 }
 
-static int loopback_up(struct zone_error *err)
+static bool under_sys(const char *path)
 {
-	_cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return zone_error_errno(err, errno, "bring up lo: socket");
-	struct ifreq ifr = { 0 };
-	strcpy(ifr.ifr_name, "lo");
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
-		return zone_error_errno(err, errno, "bring up lo");
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-		return zone_error_errno(err, errno, "bring up lo");
-	return 0;
+	while (*path == '/')
+		path++;
+	return !strncmp(path, "sys", 3) && (path[3] == '/' || path[3] == '\0');
 }
 
-static void write_in_root(int rootfd, const char *path, const char *val)
+/* The masked and read-only paths under /sys (after sysfs), or all the others. */
+static int policy_paths(const struct zone_plan *p, int rootfd, bool sys, struct zone_error *err)
 {
-	_cleanup_close_ int fd = zone_open_in_root(rootfd, path, O_WRONLY);
-	if (fd >= 0 && write(fd, val, strlen(val)) < 0) {
-		/* best effort: the zone still works without it */
+	_cleanup_close_ int empty = -1;
+	json_t *v;
+	size_t i;
+	int r;
+	json_array_foreach(json_object_get(p->mounts, "masked"), i, v) {
+		const char *path = json_string_value(v);
+		if (path && under_sys(path) == sys && (r = mask_path(rootfd, path, &empty, err)) < 0)
+			return r;
 	}
+	json_array_foreach(json_object_get(p->mounts, "readonly"), i, v) {
+		const char *path = json_string_value(v);
+		if (path && under_sys(path) == sys && (r = readonly_path(rootfd, path, err)) < 0)
+			return r;
+	}
+	return 0;
 }
 
 int zone_rootfs_setup(const struct zone_plan *p, const int *mfds, size_t n_mfds,
@@ -485,8 +516,27 @@ int zone_rootfs_setup(const struct zone_plan *p, const int *mfds, size_t n_mfds,
 	if ((r = mount_new_at(rootfd, "proc", "proc", NULL,
 			      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err)) < 0)
 		return r;
-	if (p->netns)
-		write_in_root(rootfd, "proc/sys/net/ipv4/ping_group_range", "0 65535");
+	if ((r = policy_paths(p, rootfd, false, err)) < 0)
+		return r;
+	if ((r = setup_dev(rootfd, p, console, err)) < 0)
+		return r;
+	/* The zone's devices[], over the fresh /dev. */
+	for (size_t k = 0; k < p->n_binds; k++) {
+		if (!p->binds[k].late)
+			continue;
+		_cleanup_close_ int t = target_fd(rootfd, p->binds[k].target, false, false, err);
+		if (t < 0 || (r = attach(mfds[1 + k], t, p->binds[k].target, err)) < 0)
+			return t < 0 ? t : r;
+	}
+	if (sethostname(p->hostname, strlen(p->hostname)) < 0)
+		return zone_error_errno(err, errno, "set the host name");
+	return 0;
+}
+
+/* In the zone's network namespace now: what depends on it, then into the root. */
+int zone_rootfs_finish(const struct zone_plan *p, int rootfd, struct zone_error *err)
+{
+	int r;
 	if (p->netns) {
 		r = mount_new_at(rootfd, "sys", "sysfs", NULL,
 				 MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
@@ -510,34 +560,9 @@ int zone_rootfs_setup(const struct zone_plan *p, const int *mfds, size_t n_mfds,
 	}
 	if (r < 0)
 		return r;
-
-	json_t *v;
-	size_t i;
 	if (p->netns && (r = mount_cgroups(rootfd, p, err)) < 0)
 		return r;
-	_cleanup_close_ int empty = -1;
-	json_array_foreach(json_object_get(p->mounts, "masked"), i, v)
-		if (json_is_string(v) &&
-		    (r = mask_path(rootfd, json_string_value(v), &empty, err)) < 0)
-			return r;
-	json_array_foreach(json_object_get(p->mounts, "readonly"), i, v)
-		if (json_is_string(v) && (r = readonly_path(rootfd, json_string_value(v), err)) < 0)
-			return r;
-
-	if ((r = setup_dev(rootfd, p, console, err)) < 0)
-		return r;
-	/* The zone's devices[], over the fresh /dev. */
-	for (size_t k = 0; k < p->n_binds; k++) {
-		if (!p->binds[k].late)
-			continue;
-		_cleanup_close_ int t = target_fd(rootfd, p->binds[k].target, false, false, err);
-		if (t < 0 || (r = attach(mfds[1 + k], t, p->binds[k].target, err)) < 0)
-			return t < 0 ? t : r;
-	}
-
-	if (sethostname(p->hostname, strlen(p->hostname)) < 0)
-		return zone_error_errno(err, errno, "set the host name");
-	if (p->netns && (r = loopback_up(err)) < 0)
+	if ((r = policy_paths(p, rootfd, true, err)) < 0)
 		return r;
 
 	/* Enter the root; the old root is detached and gone from the zone. */

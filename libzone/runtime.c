@@ -402,13 +402,18 @@ static int step_monitor(struct boot *b, struct zone_error *err)
 	close(sp[1]);
 	b->sock = sp[0];
 
+	/*
+	 * The conversation: P (the processes, recorded as ready while the
+	 * zone's mounts are made), R (mounts done), G from us (start init:
+	 * recorded as running meanwhile), X (init started) or E (why not).
+	 */
 	char buf[ZONE_ERROR_MAX + 8];
 	int r = mon_read(b, buf, sizeof(buf), 30000, err);
 	if (r < 0)
 		return r;
 	int ipid, mpid, kzone;
 	unsigned long long istart, mstart;
-	if (sscanf(buf, "R %d %llu %d %llu %d", &ipid, &istart, &mpid, &mstart, &kzone) != 5)
+	if (sscanf(buf, "P %d %llu %d %llu %d", &ipid, &istart, &mpid, &mstart, &kzone) != 5)
 		return zone_error_set(err, EPROTO, "boot conversation: bad message");
 	b->st.kernel_zone_id = kzone;
 	b->mon_pid = mpid;
@@ -429,12 +434,17 @@ static int step_monitor(struct boot *b, struct zone_error *err)
 		json_object_set_new(b->st.extra, "net_count", json_integer((json_int_t)b->cfg->n_net));
 	if ((r = zone_store_save_status(b->s, b->name, &b->st, err)) < 0)
 		return r;
-	if (zone_send_fds(b->sock, "G", NULL, 0) < 0)
-		return zone_error_errno(err, errno, "start init");
 	if ((r = mon_read(b, buf, sizeof(buf), 30000, err)) < 0)
 		return r;
+	if (buf[0] != 'R')
+		return zone_error_set(err, EPROTO, "boot conversation: bad message");
+	if (zone_send_fds(b->sock, "G", NULL, 0) < 0)
+		return zone_error_errno(err, errno, "start init");
+	/* recorded while init starts; if it cannot, undo_monitor puts it back */
 	b->st.state = ZONE_STATE_RUNNING;
-	return zone_store_save_status(b->s, b->name, &b->st, err);
+	if ((r = zone_store_save_status(b->s, b->name, &b->st, err)) < 0)
+		return r;
+	return mon_read(b, buf, sizeof(buf), 30000, err);
 }
 
 static void undo_monitor(struct boot *b)

@@ -33,9 +33,11 @@ int zone_cgroup_pids(json_t *paths, pid_t **out, size_t *n, struct zone_error *e
 char *zone_net_host_ifname(const char *root, const char *zone, size_t index);
 void zone_net_mac(const char *root, const char *zone, size_t index, char out[18]);
 int zone_net_check(struct zone_store *s, const struct zone_config *c, struct zone_error *err);
-int zone_net_setup(const char *root, const struct zone_config *c, pid_t pid,
+/* netns: a descriptor of the zone's network namespace */
+int zone_net_setup(const char *root, const struct zone_config *c, int netns,
 		   struct zone_error *err);
 void zone_net_teardown(const char *root, const char *zone, size_t n);
+int zone_net_init_inside(struct zone_error *err);
 int zone_net_dump(pid_t init, json_t **out, struct zone_error *err);
 
 /* ---- kzone.c: kernel zone IDs (the oszone LSM), when the kernel has them ---- */
@@ -106,9 +108,15 @@ struct zone_plan {
 	int slot;
 };
 
-/* rootfs.c: runs in the zone's first process, in its new namespaces. */
+/*
+ * rootfs.c: runs in the zone's first process, in its new namespaces, in two
+ * steps around joining the zone's network namespace (made in parallel by the
+ * monitor): setup needs none (binds, /proc, /dev), finish needs it (sysfs,
+ * cgroups, /proc/sys/net, lo) and ends in the zone root (pivot_root).
+ */
 int zone_rootfs_setup(const struct zone_plan *p, const int *mfds, size_t n_mfds,
 		      const char *console, struct zone_error *err);
+int zone_rootfs_finish(const struct zone_plan *p, int rootfd, struct zone_error *err);
 /* rootfs.c: in the monitor, before the zone's first process continues. */
 int zone_rootfs_prepare(const struct zone_plan *p, pid_t child, int **mfds, size_t *n,
 			struct zone_error *err);
