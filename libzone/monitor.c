@@ -8,15 +8,22 @@
  *   zoned, a subreaper, reaps it), in a session of its own, so the monitor
  *   belongs to no client and survives the daemon (even kill -9).
  *   The monitor owns the zone's processes; the booting process owns the
- *   zone's state file.  Boot is a conversation over a SEQPACKET socket:
+ *   zone's state file.  Boot is a conversation over SEQPACKET sockets, with
+ *   the work spread over two CPUs where it can be:
  *
- *     monitor                         zone's first process (new namespaces)
- *       clone3(NEWUSER|NEWNS|...) --> waits for "M"
- *       write uid_map/gid_map, join cgroups, prepare mount trees
- *       "M" + mount fds ------------> builds the root, pivots       "R"/"E msg"
- *     booter <-- "R pids" ; booter writes state `ready` --> "G"
- *       "G" ------------------------> seccomp, caps, exec(init)     EOF/"E msg"
- *     booter <-- "X" ; booter writes state `running`
+ *     booter        monitor                   first process      netns helper
+ *     (cgroups)     console, clone3(NEWUSER|NEWNS|NEWPID|...) --> waits
+ *     "C" cgroups-> fork helper, uid/gid map, "P pids" -> booter: `ready`
+ *                   "go" ---------------------------------------> joins the
+ *                   "M" + mount fds + cgroups -> joins cgroups,   cgroups,
+ *                                               /proc, /dev       makes the
+ *                                               <---------- "N" - netns, lo up
+ *                   <-- "N" (veths go in) ----------------------- exits
+ *                                               sysfs, cgroups,
+ *                                               pivot, "R"
+ *     <-- "R" ; "G" -> "G" -----------------> (console, seccomp and
+ *     `running`                                caps done meanwhile) exec init
+ *     <-- "X"       <-- EOF (exec'd) or "E msg"
  *
  *   The first process is not dumpable and dies with the monitor until it
  *   execs; its end of the socket is close-on-exec, so EOF means "exec'd".
@@ -144,7 +151,7 @@ static void child_fail(int sock, struct zone_error *err)
 	_exit(1);
 }
 
-__attribute__((noreturn)) static void child_main(const struct zone_plan *p, int sock,
+__attribute__((noreturn)) static void child_main(struct zone_plan *p, int sock,
 						 int console, const char *console_path)
 {
 	struct zone_error err = { 0 };
@@ -157,7 +164,7 @@ __attribute__((noreturn)) static void child_main(const struct zone_plan *p, int 
 	 * descriptor, comes from the helper that made it (see netns_start), before
 	 * or after M.
 	 */
-	char buf[64];
+	static char buf[1 << 16];
 	int fds[250], nfd = -1;
 	size_t n = 0;
 	ssize_t got;
@@ -171,6 +178,16 @@ __attribute__((noreturn)) static void child_main(const struct zone_plan *p, int 
 		else
 			_exit(1); /* the monitor is gone or aborted */
 	}
+	/* M carries the zone's cgroups: on v1 we join them ourselves (see C) */
+	json_t *c = json_loads(buf + 1, 0, NULL);
+	p->cgroups = json_object_get(c, "cgroups");
+	p->cgmounts = json_object_get(c, "cgmounts");
+	if (!json_is_array(p->cgroups) || !json_is_array(p->cgmounts)) {
+		zone_error_set(&err, EPROTO, "internal: no cgroups with the mounts");
+		child_fail(sock, &err);
+	}
+	if (zone_cgroup_is_v1(p->cgroups) && zone_cgroup_join_self(p->cgroups, &err) < 0)
+		child_fail(sock, &err);
 	if (zone_rootfs_setup(p, fds, n, console_path, &err) < 0)
 		child_fail(sock, &err);
 	for (size_t i = 1; i < n; i++)
@@ -603,6 +620,26 @@ static pid_t clone_in_kzone(struct mon *m, uint64_t flags, int sock, struct zone
 	return v;
 }
 
+/* C from the booter: {"cgroups": [...], "cgmounts": [...]}, into the plan. */
+static int recv_cgroups(int boot_sock, struct zone_plan *p, char **text, struct zone_error *err)
+{
+	size_t len = 1 << 16;
+	_cleanup_free_ char *buf = malloc(len);
+	if (!buf)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	ssize_t n = zone_recv_fds(boot_sock, buf, len, NULL, NULL);
+	if (n <= 0 || buf[0] != 'C' || (size_t)n >= len - 1)
+		return zone_error_set(err, EPIPE, "the booting process went away");
+	json_t *c = json_loads(buf + 1, 0, NULL);
+	p->cgroups = json_incref(json_object_get(c, "cgroups"));
+	p->cgmounts = json_incref(json_object_get(c, "cgmounts"));
+	json_decref(c);
+	if (!json_is_array(p->cgroups) || !json_is_array(p->cgmounts))
+		return zone_error_set(err, EPROTO, "internal: bad cgroups from the booter");
+	*text = strdup(buf + 1);
+	return *text ? 0 : zone_error_set(err, ENOMEM, "out of memory");
+}
+
 /*
  * The zone's network namespace, made in parallel with its mounts.  Creating
  * one costs about half a millisecond of kernel work (loopback, sysctls,
@@ -613,18 +650,18 @@ static pid_t clone_in_kzone(struct mon *m, uint64_t flags, int sock, struct zone
  * CLONE_NEWNET would have made -- and passes it straight to the first process
  * (which mounts /proc and /dev meanwhile), brings lo up, and reports to us
  * (the veths go in then, and nothing starts before that).  It
- * waits for "go": the zone's uid map written.  On v1 it is born in the zone's
- * cgroups, like the first process, so the namespace is charged to the zone;
- * on v2 both are created in zoned's cgroup, as CLONE_NEWNET did (moving a
+ * waits for "go": the zone's uid map written.  On v1 it joins the zone's
+ * cgroups first, like the first process, so the namespace is charged to the
+ * zone; on v2 it is made in zoned's cgroup, as CLONE_NEWNET did (moving a
  * process that is not ourselves there costs an RCU grace period).
  */
-static pid_t netns_start(pid_t child, bool in_userns, int child_sock, int *sock,
+static pid_t netns_start(pid_t child, const struct zone_plan *p, int child_sock, int *sock,
 			 struct zone_error *err)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)child);
-	_cleanup_close_ int userns = in_userns ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	if (in_userns && userns < 0)
+	_cleanup_close_ int userns = p->userns ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (p->userns && userns < 0)
 		return zone_error_errno(err, errno, "open %s", path);
 	int sp[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
@@ -642,9 +679,23 @@ static pid_t netns_start(pid_t child, bool in_userns, int child_sock, int *sock,
 		char go;
 		if (read(sp[1], &go, 1) != 1)
 			_exit(1);
+		/*
+		 * Run beside the first process, not behind it: both start on the
+		 * CPU that forked them and the scheduler moves neither for half a
+		 * millisecond (they are "cache hot"), which is all the time there is.
+		 */
+		cpu_set_t cpus;
+		int ccpu = zone_proc_cpu(child);
+		if (ccpu >= 0 && sched_getaffinity(0, sizeof(cpus), &cpus) == 0 &&
+		    CPU_COUNT(&cpus) > 1 && CPU_ISSET(ccpu, &cpus)) {
+			CPU_CLR(ccpu, &cpus);
+			sched_setaffinity(0, sizeof(cpus), &cpus);
+		}
 		struct zone_error e = { 0 };
 		int fd = -1;
-		if (userns >= 0 && setns(userns, CLONE_NEWUSER) < 0)
+		if (zone_cgroup_is_v1(p->cgroups) && zone_cgroup_join_self(p->cgroups, &e) < 0)
+			zone_error_wrap(&e, "the network namespace helper");
+		else if (userns >= 0 && setns(userns, CLONE_NEWUSER) < 0)
 			zone_error_errno(&e, errno, "enter the zone's user namespace");
 		else if (unshare(CLONE_NEWNET) < 0)
 			zone_error_errno(&e, errno, "create the zone's network namespace");
@@ -695,8 +746,13 @@ static int expect(int sock, char want, char *buf, size_t len, struct zone_error 
 	return 0;
 }
 
-int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error *err)
+int zone_monitor_run(const struct zone_plan *p0, int boot_sock, struct zone_error *err)
 {
+	/* ours to complete: the booter sends the cgroups (C) while we start */
+	struct zone_plan plan = *p0;
+	struct zone_plan *p = &plan;
+	plan.cgroups = NULL;
+	plan.cgmounts = NULL;
 	struct mon m = {
 		.p = p, .pidfd = -1, .master = -1, .slave = -1, .lsock = -1,
 		.client = -1, .req = -1, .logfd = -1, .nsock = -1,
@@ -731,10 +787,6 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 		zone_error_errno(err, errno, "enter %s", p->root);
 		return abort_boot(&m, boot_sock, err);
 	}
-	/* v1: born in the zone's cgroups (see zone_cgroup_join_self); v2 below. */
-	bool v1 = zone_cgroup_is_v1(p->cgroups);
-	if (v1 && zone_cgroup_join_self(p->cgroups, err) < 0)
-		return abort_boot(&m, boot_sock, err);
 	if (zone_kzone_available() && (m.kzone = zone_kzone_create(p->cfg->name, p->slot, err)) < 0) {
 		m.kzone = 0;
 		/* refused (we run inside a kernel zone ourselves): zones as before */
@@ -745,12 +797,6 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 				 "without one", p->cfg->name);
 	}
 	pid_t pid = m.kzone ? clone_in_kzone(&m, flags, sp[1], err) : zone_clone3(flags, &m.pidfd);
-	if (pid > 0 && p->netns && (m.nsh = netns_start(pid, p->userns, sp[0], &m.nsock, err)) < 0) {
-		m.nsh = 0;
-		return abort_boot(&m, boot_sock, err);
-	}
-	if (v1 && pid != 0 && zone_cgroup_leave_self(p->cgroups, err) < 0)
-		return abort_boot(&m, boot_sock, err);
 	if (pid != 0 && chdir("/") < 0)
 		pid = pid > 0 ? pid : -1;
 	if (pid < 0) {
@@ -765,6 +811,24 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 	m.init = pid;
 	int sock = sp[0];
 	char buf[ZONE_ERROR_MAX + 8];
+
+	/*
+	 * C: the zone's cgroups, made by the booter while we opened the console
+	 * and cloned.  On v1 the first process and the network helper join
+	 * them themselves: moving oneself is the one migration without the
+	 * global threadgroup lock, whose writer waits an RCU grace period (7-30
+	 * ms measured here).  They may, being host root (kuid 0) until the uid
+	 * map is in force.  What they allocated before that (their task, the
+	 * copy of the mount table) is charged to zoned's cgroup, as on v2.
+	 */
+	_cleanup_free_ char *cgtext = NULL;
+	if (recv_cgroups(boot_sock, p, &cgtext, err) < 0)
+		return abort_boot(&m, boot_sock, err);
+	bool v1 = zone_cgroup_is_v1(p->cgroups);
+	if (p->netns && (m.nsh = netns_start(pid, p, sp[0], &m.nsock, err)) < 0) {
+		m.nsh = 0;
+		return abort_boot(&m, boot_sock, err);
+	}
 
 	if (p->userns && (write_map(pid, "uid_map", p->uid_base, err) < 0 ||
 			  write_map(pid, "gid_map", p->uid_base, err) < 0))
@@ -791,7 +855,8 @@ int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error
 	size_t nm = 0;
 	if (zone_rootfs_prepare(p, pid, &mfds, &nm, err) < 0)
 		return abort_boot(&m, boot_sock, err);
-	int sr = zone_send_fds(sock, "M", mfds, nm);
+	_cleanup_free_ char *mmsg = zone_strdup_printf("M%s", cgtext);
+	int sr = mmsg ? zone_send_fds(sock, mmsg, mfds, nm) : -ENOMEM;
 	for (size_t i = 0; i < nm; i++)
 		close(mfds[i]);
 	free(mfds);

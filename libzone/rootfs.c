@@ -243,19 +243,6 @@ static int mount_new_at(int rootfd, const char *target, const char *type,
 	return attach(m, t, target, err);
 }
 
-/* Bind a host file (a device node) onto a file inside the zone. */
-static int bind_host_file(int rootfd, const char *host, const char *target,
-			  struct zone_error *err)
-{
-	_cleanup_close_ int t = target_fd(rootfd, target, false, false, err);
-	if (t < 0)
-		return t;
-	_cleanup_close_ int m = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (m < 0)
-		return zone_error_errno(err, errno, "bind %s", host);
-	return attach(m, t, target, err);
-}
-
 /*
  * Masked: an empty read-only tmpfs over a directory, /dev/null over a file.
  * One tmpfs serves every directory: the first is a new instance, the others
@@ -312,45 +299,78 @@ static int readonly_path(int rootfd, const char *path, struct zone_error *err)
 	return attach(m, t, path, err);
 }
 
+/*
+ * In the fresh /dev tmpfs (dev: its root) nothing is the zone's yet, so
+ * names are created and mounted onto relative to it, with no resolution
+ * in the root.  A host file (a device node) bound onto a new file there:
+ */
+static int dev_bind(int dev, const char *host, const char *name, struct zone_error *err)
+{
+	_cleanup_close_ int t = openat(dev, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW |
+						  O_CLOEXEC, 0644);
+	if (t < 0)
+		return zone_error_errno(err, errno, "create /dev/%s in the zone", name);
+	_cleanup_close_ int m = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (m < 0)
+		return zone_error_errno(err, errno, "bind %s", host);
+	return attach(m, t, host, err);
+}
+
+/* A new filesystem on a new directory of /dev. */
+static int dev_fs(int dev, const char *name, const char *type, const char *const *opts,
+		  unsigned attrs, struct zone_error *err)
+{
+	if (mkdirat(dev, name, 0755) < 0)
+		return zone_error_errno(err, errno, "create /dev/%s in the zone", name);
+	_cleanup_close_ int t = openat(dev, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (t < 0)
+		return zone_error_errno(err, errno, "/dev/%s in the zone", name);
+	_cleanup_close_ int m = new_fs(type, opts, attrs, err);
+	if (m < 0)
+		return zone_error_wrap(err, "/dev/%s", name);
+	return attach(m, t, name, err);
+}
+
 static int setup_dev(int rootfd, const struct zone_plan *p, const char *console,
 		     struct zone_error *err)
 {
 	static const char *const devopts[] = { "mode", "0755", "size", "1m", "nr_inodes", "1024",
 					       NULL };
-	int r = mount_new_at(rootfd, "dev", "tmpfs", devopts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
-			     err);
+	_cleanup_close_ int t = target_fd(rootfd, "dev", true, false, err);
+	if (t < 0)
+		return t;
+	_cleanup_close_ int dev = new_fs("tmpfs", devopts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, err);
+	if (dev < 0)
+		return zone_error_wrap(err, "/dev");
+	int r = attach(dev, t, "/dev", err);
 	if (r < 0)
 		return r;
-	_cleanup_close_ int dev = zone_open_in_root(rootfd, "dev", O_PATH | O_DIRECTORY);
-	if (dev < 0)
-		return zone_error_errno(err, errno, "/dev in the zone");
 	json_t *v;
 	size_t i;
 	json_array_foreach(json_object_get(p->mounts, "devices"), i, v) {
 		const char *d = json_string_value(v);
-		if (!d || strchr(d, '/') || d[0] == '.')
+		if (!d || strchr(d, '/') || d[0] == '.' || !d[0])
 			continue;
-		char host[64], target[64];
+		char host[64];
 		snprintf(host, sizeof(host), "/dev/%s", d);
-		snprintf(target, sizeof(target), "dev/%s", d);
-		if ((r = bind_host_file(rootfd, host, target, err)) < 0)
+		if ((r = dev_bind(dev, host, d, err)) < 0)
 			return r;
 	}
 	/* The console: the pty slave the monitor holds the master of (by path:
 	 * a descriptor would name the host's mount, not our copy of it). */
-	if ((r = bind_host_file(rootfd, console, "dev/console", err)) < 0)
+	if ((r = dev_bind(dev, console, "console", err)) < 0)
 		return r;
 	static const char *const ptsopts[] = { "newinstance", NULL, "ptmxmode", "0666",
 					       "mode", "0620", "gid", "5", NULL };
-	if ((r = mount_new_at(rootfd, "dev/pts", "devpts", ptsopts,
-			      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, err)) < 0)
+	if ((r = dev_fs(dev, "pts", "devpts", ptsopts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+			err)) < 0)
 		return r;
 	static const char *const shmopts[] = { "mode", "1777", "size", "64m", NULL };
-	if ((r = mount_new_at(rootfd, "dev/shm", "tmpfs", shmopts,
-			      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err)) < 0)
+	if ((r = dev_fs(dev, "shm", "tmpfs", shmopts,
+			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err)) < 0)
 		return r;
-	if ((r = mount_new_at(rootfd, "dev/mqueue", "mqueue", NULL,
-			      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err)) < 0)
+	if ((r = dev_fs(dev, "mqueue", "mqueue", NULL,
+			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err)) < 0)
 		return r;
 	static const char *const links[][2] = {
 		{ "pts/ptmx", "ptmx" },        { "/proc/self/fd", "fd" },

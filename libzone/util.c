@@ -186,25 +186,37 @@ int zone_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-uint64_t zone_proc_starttime(pid_t pid)
+/* Field `field` (1-based, >= 3) of /proc/PID/stat, or -1. */
+static long long proc_stat_field(pid_t pid, int field)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	_cleanup_free_ char *buf = NULL;
 	if (zone_read_file(path, &buf, 65536) < 0)
-		return 0;
+		return -1;
 	/* comm may contain spaces and ')': skip to the last ')' */
 	char *p = strrchr(buf, ')');
 	if (!p)
-		return 0;
+		return -1;
 	p++;
-	/* after ')' come fields 3..; starttime is field 22 */
-	for (int field = 3; field < 22; field++) {
+	/* after ')' come fields 3.. */
+	for (int f = 3; f < field; f++) {
 		p = strchr(p + 1, ' ');
 		if (!p)
-			return 0;
+			return -1;
 	}
-	return strtoull(p + 1, NULL, 10);
+	return strtoll(p + 1, NULL, 10);
+}
+
+uint64_t zone_proc_starttime(pid_t pid)
+{
+	long long v = proc_stat_field(pid, 22);
+	return v < 0 ? 0 : (uint64_t)v;
+}
+
+int zone_proc_cpu(pid_t pid)
+{
+	return (int)proc_stat_field(pid, 39);
 }
 
 void zone_reset_signals(void)
