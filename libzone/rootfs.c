@@ -473,7 +473,9 @@ static bool under_sys(const char *path)
 /* The masked and read-only paths under /sys (after sysfs), or all the others. */
 static int policy_paths(const struct zone_plan *p, int rootfd, bool sys, struct zone_error *err)
 {
-	_cleanup_close_ int empty = -1;
+	/* one empty tmpfs for every masked directory, /proc's and /sys's (only
+	 * the zone's first process runs this, once) */
+	static int empty = -1;
 	json_t *v;
 	size_t i;
 	int r;

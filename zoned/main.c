@@ -86,12 +86,92 @@ static void forget(pid_t pid)
 		}
 }
 
+/*
+ * The spare: a worker forked ahead, waiting for a connection.  A fork (and
+ * the page faults after it) is on the path of every request; with a spare
+ * it is paid between requests.  The main loop hands the accepted connection
+ * and the peer's credentials to the spare over a socketpair; the spare
+ * serves it like any worker; the next spare is forked when no worker runs
+ * (not while one does: on a small machine it would take a CPU from it).  A
+ * spare whose main loop is gone reads EOF and exits.
+ */
+static struct {
+	pid_t pid;
+	int sock;
+} spare = { 0, -1 };
+
+static void spare_drop(void)
+{
+	if (spare.sock >= 0)
+		close(spare.sock);
+	spare.sock = -1;
+	spare.pid = 0;
+}
+
 static void reap(void)
 {
 	pid_t pid;
 	int status;
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == spare.pid)
+			spare_drop(); /* died before it served anything */
 		forget(pid); /* workers, and monitors reparented to us */
+	}
+}
+
+/* What a new worker does first; fds are the main loop's, closed here. */
+static void worker_begin(const int *fds, size_t n, const sigset_t *set)
+{
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+	sigprocmask(SIG_UNBLOCK, set, NULL);
+	prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+}
+
+static void spare_fork(struct zoned *d, const int *fds, size_t n, const sigset_t *set)
+{
+	int sp[2];
+	if (spare.pid > 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(sp[0]);
+		worker_begin(fds, n, set);
+		char buf[96];
+		int conn = -1;
+		size_t one = 1;
+		struct ucred cred;
+		if (zone_recv_fds(sp[1], buf, sizeof(buf), &conn, &one) <= 0 || one != 1 ||
+		    sscanf(buf, "%d %u %u", &cred.pid, &cred.uid, &cred.gid) != 3)
+			_exit(0);
+		close(sp[1]);
+		zoned_worker(d, conn, &cred);
+		_exit(0);
+	}
+	close(sp[1]);
+	if (pid < 0) {
+		close(sp[0]);
+		return;
+	}
+	spare.pid = pid;
+	spare.sock = sp[0];
+}
+
+/* Give conn to the spare: its pid, or -1 (none, or it is gone: fork instead). */
+static pid_t spare_take(int conn, const struct ucred *cred)
+{
+	if (spare.pid <= 0)
+		return -1;
+	char msg[96];
+	snprintf(msg, sizeof(msg), "%d %u %u", (int)cred->pid, cred->uid, cred->gid);
+	pid_t pid = spare.pid;
+	int r = zone_send_fds(spare.sock, msg, &conn, 1);
+	spare_drop();
+	if (r < 0) {
+		kill(pid, SIGKILL); /* reaped by the SIGCHLD loop */
+		return -1;
+	}
+	return pid;
 }
 
 static void refuse(int conn, const char *why)
@@ -422,7 +502,10 @@ int main(int argc, char **argv)
 			zoned_log(&d, "adopted %zu running zone(s)", adopted);
 	}
 
+	const int own_fds[] = { ls, sfd, pidfd };
 	for (;;) {
+		if (!n_clients)
+			spare_fork(&d, own_fds, ELEMENTSOF(own_fds), &set);
 		struct pollfd pf[2] = { { ls, POLLIN, 0 }, { sfd, POLLIN, 0 } };
 		if (poll(pf, 2, -1) < 0 && errno != EINTR)
 			break;
@@ -473,13 +556,9 @@ int main(int argc, char **argv)
 				close(conn);
 				continue;
 			}
-			pid_t pid = fork();
-			if (pid == 0) {
-				close(ls);
-				close(sfd);
-				close(pidfd);
-				sigprocmask(SIG_UNBLOCK, &set, NULL);
-				prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+			pid_t pid = spare_take(conn, &cred);
+			if (pid < 0 && (pid = fork()) == 0) {
+				worker_begin(own_fds, ELEMENTSOF(own_fds), &set);
 				zoned_worker(&d, conn, &cred);
 				_exit(0);
 			}
