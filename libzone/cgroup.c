@@ -709,6 +709,24 @@ static int write_leaves(json_t *paths, const char *file, const char *val,
 	return 0;
 }
 
+/* v1: the `tasks` files zone_cgroup_join_self writes, NULL-ended (for a
+ * process that may not allocate when it joins); NULL on v2 or no memory. */
+char **zone_cgroup_tasks_files(json_t *paths)
+{
+	if (!zone_cgroup_is_v1(paths))
+		return NULL;
+	size_t n = json_array_size(paths), k = 0;
+	char **v = calloc(n + 1, sizeof(char *));
+	for (size_t i = 0; v && i < n; i++) {
+		const char *p = json_string_value(json_array_get(paths, i));
+		if (p && is_leaf(p) && !(v[k++] = zone_strdup_printf("%s/tasks", p))) {
+			strv_freep(&v);
+			return NULL;
+		}
+	}
+	return v;
+}
+
 int zone_cgroup_attach(json_t *paths, pid_t pid, struct zone_error *err)
 {
 	char buf[32];
