@@ -502,8 +502,8 @@ static const struct {
 	{ "check", step_check, NULL },
 	{ "slot", step_slot, NULL },
 	{ "policy", step_policy, NULL },
-	{ "seccomp", step_seccomp, undo_seccomp },
 	{ "monitor", step_monitor_start, undo_monitor },
+	{ "seccomp", step_seccomp, undo_seccomp },
 	{ "cgroup", step_cgroup, undo_cgroup },
 	{ "boot", step_monitor, undo_monitor },
 };

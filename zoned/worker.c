@@ -19,6 +19,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,8 +233,13 @@ void zoned_worker(struct zoned *d, int conn, const struct ucred *cred)
 		size_t nfds = 3;
 		int r = zone_wire_recv(conn, &msg, fds, &nfds, n == 0 ? FIRST_REQUEST_MS : IDLE_MS,
 				       &err);
-		if (r == 0)
+		if (r == 0) {
+			/* served: our exit (address-space teardown) at idle priority,
+			 * so it takes no CPU from whatever the client does next */
+			struct sched_param sp = { 0 };
+			sched_setscheduler(0, SCHED_IDLE, &sp);
 			return;
+		}
 		if (r < 0) {
 			/* malformed, oversized or too slow: say so and hang up */
 			zone_error_wrap(&err, "zoned");
