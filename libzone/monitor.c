@@ -746,7 +746,7 @@ static int nshelper_main(void *arg)
 		zone_error_errno(&e, errno, "open the zone's network namespace");
 	if (fd >= 0 && zone_send_fds(h->child_sock, "N", &fd, 1) < 0)
 		zone_error_errno(&e, errno, "pass the network namespace to the zone");
-	/* then, while the zone goes on: lo up, and ping for the zone's groups */
+	/* then, while the zone goes on: lo up */
 	if (fd >= 0 && !e.msg[0])
 		zone_net_init_inside(&e);
 	char msg[ZONE_ERROR_MAX + 4];

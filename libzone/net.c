@@ -324,20 +324,10 @@ static int loopback_up(struct zone_error *err)
 	return 0;
 }
 
-/*
- * In a new network namespace (the caller is in it, with the zone's
- * credentials): lo up, and ping sockets for every group of the zone (as
- * systemd sets; best effort, the zone works without).
- */
+/* In a new network namespace (the caller is in it, with the zone's
+ * credentials): lo up. */
 int zone_net_init_inside(struct zone_error *err)
 {
-	int fd = open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, "0 65535", 7) < 0) {
-			/* best effort */
-		}
-		close(fd);
-	}
 	return loopback_up(err);
 }
 

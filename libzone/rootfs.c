@@ -463,15 +463,28 @@ static int mount_cgroups(int rootfd, const struct zone_plan *p, struct zone_erro
 	return 0;
 }
 
-static bool under_sys(const char *path)
+/* Is path dir or below it ("/sys", "sys/fs/..." under "sys")? */
+static bool under(const char *path, const char *dir)
 {
 	while (*path == '/')
 		path++;
-	return !strncmp(path, "sys", 3) && (path[3] == '/' || path[3] == '\0');
+	size_t n = strlen(dir);
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
 }
 
-/* The masked and read-only paths under /sys (after sysfs), or all the others. */
-static int policy_paths(const struct zone_plan *p, int rootfd, bool sys, struct zone_error *err)
+/*
+ * Late: what needs the zone's network namespace first -- /sys (sysfs is
+ * the namespace's) and, read-only, /proc/sys (written below once we are
+ * in it: /proc/sys/net is the reader's namespace's).
+ */
+static bool late(const char *path, bool readonly)
+{
+	return under(path, "sys") || (readonly && under(path, "proc/sys"));
+}
+
+/* The masked and read-only paths, the late ones or the others. */
+static int policy_paths(const struct zone_plan *p, int rootfd, bool is_late,
+			struct zone_error *err)
 {
 	/* one empty tmpfs for every masked directory, /proc's and /sys's (only
 	 * the zone's first process runs this, once) */
@@ -481,12 +494,14 @@ static int policy_paths(const struct zone_plan *p, int rootfd, bool sys, struct 
 	int r;
 	json_array_foreach(json_object_get(p->mounts, "masked"), i, v) {
 		const char *path = json_string_value(v);
-		if (path && under_sys(path) == sys && (r = mask_path(rootfd, path, &empty, err)) < 0)
+		if (path && late(path, false) == is_late &&
+		    (r = mask_path(rootfd, path, &empty, err)) < 0)
 			return r;
 	}
 	json_array_foreach(json_object_get(p->mounts, "readonly"), i, v) {
 		const char *path = json_string_value(v);
-		if (path && under_sys(path) == sys && (r = readonly_path(rootfd, path, err)) < 0)
+		if (path && late(path, true) == is_late &&
+		    (r = readonly_path(rootfd, path, err)) < 0)
 			return r;
 	}
 	return 0;
@@ -560,6 +575,15 @@ int zone_rootfs_finish(const struct zone_plan *p, int rootfd, struct zone_error 
 {
 	int r;
 	if (p->netns) {
+		/* ping sockets for every group of the zone (as systemd sets; best
+		 * effort).  Through the zone's own /proc: the dentries of the host's
+		 * /proc/sys/net would pile up there, one set per network namespace,
+		 * and every lookup walk them all. */
+		_cleanup_close_ int fd = zone_open_in_root(rootfd, "proc/sys/net/ipv4/ping_group_range",
+							   O_WRONLY);
+		if (fd >= 0 && write(fd, "0 65535", 7) < 0) {
+			/* the zone works without */
+		}
 		r = mount_new_at(rootfd, "sys", "sysfs", NULL,
 				 MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 					 MOUNT_ATTR_NOEXEC, err);
