@@ -739,38 +739,14 @@ int zone_cgroup_attach(json_t *paths, pid_t pid, struct zone_error *err)
  * we write "0" to each hierarchy's `tasks` file: migrating oneself, one
  * thread, is the one migration the kernel does without the global
  * threadgroup lock, whose first writer waits a whole RCU grace period
- * (7-30 ms measured here) -- it was most of a zone's boot time.  On v2 we
- * write "0" to cgroup.procs (or use CLONE_INTO_CGROUP, see monitor.c).
+ * (7-30 ms measured here) -- it was most of a zone's boot time.  The zone's
+ * first process does this (and login's helper); on v2 it writes "0" to
+ * cgroup.procs.
  */
 int zone_cgroup_join_self(json_t *paths, struct zone_error *err)
 {
 	detect_forget();
 	return write_leaves(paths, zone_cgroup_is_v1(paths) ? "tasks" : "cgroup.procs", "0", err);
-}
-
-/* v1: back to where the zone's cgroups hang (P of P/zones-TAG/NAME). */
-int zone_cgroup_leave_self(json_t *paths, struct zone_error *err)
-{
-	detect_forget();
-	size_t i;
-	json_t *v;
-	json_array_foreach(paths, i, v) {
-		const char *p = json_string_value(v);
-		if (!p || !is_leaf(p))
-			continue;
-		_cleanup_free_ char *parent = strdup(p);
-		if (!parent)
-			return -ENOMEM;
-		for (int k = 0; k < 2; k++) {
-			char *slash = strrchr(parent, '/');
-			if (slash)
-				*slash = '\0';
-		}
-		int r = cg_write(parent, "tasks", "0", err);
-		if (r < 0)
-			return r;
-	}
-	return 0;
 }
 
 bool zone_cgroup_is_v1(json_t *paths)

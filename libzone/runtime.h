@@ -23,7 +23,6 @@ int zone_cgroup_destroy(json_t *paths, struct zone_error *err);
 void zone_cgroup_release(const char *root);
 int zone_cgroup_enter_supervisor(const char *root, struct zone_error *err);
 int zone_cgroup_join_self(json_t *paths, struct zone_error *err);
-int zone_cgroup_leave_self(json_t *paths, struct zone_error *err);
 bool zone_cgroup_is_v1(json_t *paths);
 char **zone_cgroup_tasks_files(json_t *paths);
 int zone_cgroup_stat(json_t *paths, json_t **out, struct zone_error *err);

@@ -214,11 +214,6 @@ uint64_t zone_proc_starttime(pid_t pid)
 	return v < 0 ? 0 : (uint64_t)v;
 }
 
-int zone_proc_cpu(pid_t pid)
-{
-	return (int)proc_stat_field(pid, 39);
-}
-
 void zone_reset_signals(void)
 {
 	sigset_t none;
