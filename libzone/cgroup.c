@@ -278,17 +278,22 @@ static int detect(struct layout *l, struct zone_error *err)
 }
 
 /* Write a string to DIR/FILE; the error names the file and the value. */
-static int cg_write(const char *dir, const char *file, const char *val, struct zone_error *err)
+static int cg_write_path(const char *p, const char *val, struct zone_error *err)
 {
-	_cleanup_free_ char *p = zone_strdup_printf("%s/%s", dir, file);
-	if (!p)
-		return zone_error_set(err, ENOMEM, "out of memory");
 	_cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return zone_error_errno(err, errno, "cgroup: open %s", p);
 	if (write(fd, val, strlen(val)) < 0)
 		return zone_error_errno(err, errno, "cgroup: write \"%s\" to %s", val, p);
 	return 0;
+}
+
+static int cg_write(const char *dir, const char *file, const char *val, struct zone_error *err)
+{
+	_cleanup_free_ char *p = zone_strdup_printf("%s/%s", dir, file);
+	if (!p)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	return cg_write_path(p, val, err);
 }
 
 static bool cg_has(const char *dir, const char *file)
@@ -709,22 +714,34 @@ static int write_leaves(json_t *paths, const char *file, const char *val,
 	return 0;
 }
 
-/* v1: the `tasks` files zone_cgroup_join_self writes, NULL-ended (for a
- * process that may not allocate when it joins); NULL on v2 or no memory. */
-char **zone_cgroup_tasks_files(json_t *paths)
+/* The files a process writes "0" to to move itself into the zone's cgroups:
+ * each hierarchy's `tasks` on v1, `cgroup.procs` on v2.  NULL-ended; NULL
+ * when out of memory. */
+char **zone_cgroup_self_files(json_t *paths)
 {
-	if (!zone_cgroup_is_v1(paths))
-		return NULL;
+	const char *file = zone_cgroup_is_v1(paths) ? "tasks" : "cgroup.procs";
 	size_t n = json_array_size(paths), k = 0;
 	char **v = calloc(n + 1, sizeof(char *));
 	for (size_t i = 0; v && i < n; i++) {
 		const char *p = json_string_value(json_array_get(paths, i));
-		if (p && is_leaf(p) && !(v[k++] = zone_strdup_printf("%s/tasks", p))) {
+		if (p && is_leaf(p) && !(v[k++] = zone_strdup_printf("%s/%s", p, file))) {
 			strv_freep(&v);
 			return NULL;
 		}
 	}
 	return v;
+}
+
+/* Move ourselves into them.  Allocates nothing: the network namespace helper
+ * (monitor.c) shares the monitor's memory when it calls this. */
+int zone_cgroup_join_files(char *const *files, struct zone_error *err)
+{
+	for (size_t i = 0; files && files[i]; i++) {
+		int r = cg_write_path(files[i], "0", err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 int zone_cgroup_attach(json_t *paths, pid_t pid, struct zone_error *err)
@@ -746,7 +763,10 @@ int zone_cgroup_attach(json_t *paths, pid_t pid, struct zone_error *err)
 int zone_cgroup_join_self(json_t *paths, struct zone_error *err)
 {
 	detect_forget();
-	return write_leaves(paths, zone_cgroup_is_v1(paths) ? "tasks" : "cgroup.procs", "0", err);
+	_cleanup_strv_ char **files = zone_cgroup_self_files(paths);
+	if (!files)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	return zone_cgroup_join_files(files, err);
 }
 
 bool zone_cgroup_is_v1(json_t *paths)

@@ -268,7 +268,7 @@ struct mon {
 	pid_t nsh;    /* the network namespace helper while booting, 0 if none */
 	int nsock;    /* its socket */
 	void *nsarg;  /* what it works from (struct nshelper) */
-	void *nsstack;
+	void *nsstack; /* and its stack (it shares our memory) */
 };
 
 static int write_map(pid_t pid, const char *file, uint32_t base, struct zone_error *err)
@@ -576,9 +576,6 @@ static int abort_boot(struct mon *m, int boot_sock, struct zone_error *err)
 			;
 		m->nsh = 0;
 	}
-	if (m->nsock >= 0)
-		close(m->nsock);
-	m->nsock = -1;
 	netns_free(m);
 	if (m->pidfd >= 0) {
 		zone_pidfd_send_signal(m->pidfd, SIGKILL);
@@ -659,40 +656,6 @@ static int recv_cgroups(int boot_sock, struct zone_plan *p, char **text, struct 
 	return *text ? 0 : zone_error_set(err, ENOMEM, "out of memory");
 }
 
-/*
- * The zone's network namespace, made in parallel with its mounts.  Creating
- * one costs about half a millisecond of kernel work (loopback, sysctls,
- * netfilter), the largest single step of a boot, and nothing before sysfs
- * needs it.  So the first process is cloned without CLONE_NEWNET, and a
- * helper forked here enters its user namespace (as host root it may), makes
- * the network namespace there -- owned by the zone, exactly what
- * CLONE_NEWNET would have made -- and passes it straight to the first process
- * (which mounts /proc and /dev meanwhile), brings lo up, and reports to us
- * (the veths go in then, and nothing starts before that).  It
- * waits for "go": the zone's uid map written.  On v1 it joins the zone's
- * cgroups first, like the first process, so the namespace is charged to the
- * zone; on v2 it is made in zoned's cgroup, as CLONE_NEWNET did (moving a
- * process that is not ourselves there costs an RCU grace period).
- */
-/* The CPU pid last ran on (field 39 of /proc/PID/stat), without malloc. */
-static int last_cpu(pid_t pid)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	char *q = strrchr(buf, ')'); /* comm may hold spaces and ')' */
-	for (int f = 2; q && f < 39; f++)
-		q = strchr(q + 1, ' ');
-	return q ? atoi(q + 1) : -1;
-}
-
 struct nshelper {
 	pid_t child;
 	int child_sock;  /* the monitor's end to the first process: N goes there */
@@ -720,7 +683,7 @@ static int nshelper_main(void *arg)
 	 * (they are "cache hot"), which is all the time there is.
 	 */
 	cpu_set_t cpus;
-	int ccpu = last_cpu(h->child);
+	int ccpu = (int)zone_proc_stat_field(h->child, 39); /* the CPU it last ran on */
 	if (ccpu >= 0 && sched_getaffinity(0, sizeof(cpus), &cpus) == 0 && CPU_COUNT(&cpus) > 1 &&
 	    CPU_ISSET(ccpu, &cpus)) {
 		CPU_CLR(ccpu, &cpus);
@@ -729,15 +692,8 @@ static int nshelper_main(void *arg)
 	struct zone_error e = { 0 };
 	int fd = -1;
 	/* v1: into the zone's cgroups first, so the namespace is charged to it */
-	for (char **t = h->tasks; t && *t && !e.msg[0]; t++) {
-		int c = open(*t, O_WRONLY | O_CLOEXEC);
-		if (c < 0 || write(c, "0", 1) != 1)
-			zone_error_errno(&e, errno, "network namespace helper: join %s", *t);
-		if (c >= 0)
-			close(c);
-	}
-	if (e.msg[0])
-		;
+	if (zone_cgroup_join_files(h->tasks, &e) < 0)
+		zone_error_wrap(&e, "network namespace helper");
 	else if (h->userns >= 0 && setns(h->userns, CLONE_NEWUSER) < 0)
 		zone_error_errno(&e, errno, "enter the zone's user namespace");
 	else if (unshare(CLONE_NEWNET) < 0)
@@ -748,7 +704,7 @@ static int nshelper_main(void *arg)
 		zone_error_errno(&e, errno, "pass the network namespace to the zone");
 	/* then, while the zone goes on: lo up */
 	if (fd >= 0 && !e.msg[0])
-		zone_net_init_inside(&e);
+		zone_net_loopback_up(&e);
 	char msg[ZONE_ERROR_MAX + 4];
 	snprintf(msg, sizeof(msg), "%s%s", e.msg[0] ? "E" : "N", e.msg);
 	zone_send_fds(h->sock, msg, e.msg[0] ? NULL : &fd, e.msg[0] ? 0 : 1);
@@ -757,6 +713,21 @@ static int nshelper_main(void *arg)
 
 #define NSHELPER_STACK (64 * 1024)
 
+/*
+ * The zone's network namespace, made in parallel with its mounts.  Creating
+ * one costs about half a millisecond of kernel work (loopback, sysctls,
+ * netfilter), the largest single step of a boot, and nothing before sysfs
+ * needs it.  So the first process is cloned without CLONE_NEWNET, and a
+ * helper cloned here enters its user namespace (as host root it may), makes
+ * the network namespace there -- owned by the zone, exactly what
+ * CLONE_NEWNET would have made -- and passes it straight to the first process
+ * (which mounts /proc and /dev meanwhile), brings lo up, and reports to us
+ * (the veths go in then, and nothing starts before that).  It
+ * waits for "go": the zone's uid map written.  On v1 it joins the zone's
+ * cgroups first, like the first process, so the namespace is charged to the
+ * zone; on v2 it is made in zoned's cgroup, as CLONE_NEWNET did (moving a
+ * process that is not ourselves there costs an RCU grace period).
+ */
 static pid_t netns_start(struct mon *m, pid_t child, int child_sock, struct zone_error *err)
 {
 	const struct zone_plan *p = m->p;
@@ -772,32 +743,32 @@ static pid_t netns_start(struct mon *m, pid_t child, int child_sock, struct zone
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)child);
 	if (p->userns && (h->userns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return zone_error_errno(err, errno, "open %s", path);
-	if (zone_cgroup_is_v1(p->cgroups) && !(h->tasks = zone_cgroup_tasks_files(p->cgroups)))
+	if (zone_cgroup_is_v1(p->cgroups) && !(h->tasks = zone_cgroup_self_files(p->cgroups)))
 		return zone_error_set(err, ENOMEM, "out of memory");
 	int sp[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return zone_error_errno(err, errno, "socketpair");
+	m->nsock = sp[0];
 	h->sock = sp[1];
 	m->nsstack = mmap(NULL, NSHELPER_STACK, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (m->nsstack == MAP_FAILED) {
 		m->nsstack = NULL;
-		close(sp[0]);
 		return zone_error_errno(err, errno, "mmap");
 	}
 	pid_t pid = clone(nshelper_main, (char *)m->nsstack + NSHELPER_STACK, CLONE_VM | SIGCHLD,
 			  h);
-	if (pid < 0) {
-		close(sp[0]);
+	if (pid < 0)
 		return zone_error_errno(err, errno, "clone the network namespace helper");
-	}
-	m->nsock = sp[0];
 	return pid;
 }
 
 /* Free what netns_start prepared, once the helper is gone. */
 static void netns_free(struct mon *m)
 {
+	if (m->nsock >= 0)
+		close(m->nsock);
+	m->nsock = -1;
 	struct nshelper *h = m->nsarg;
 	if (h) {
 		if (h->userns >= 0)
@@ -965,8 +936,6 @@ int zone_monitor_run(const struct zone_plan *p0, int boot_sock, struct zone_erro
 	if (m.nsh) {
 		int nfd = netns_finish(m.nsh, m.nsock, err);
 		m.nsh = 0;
-		close(m.nsock);
-		m.nsock = -1;
 		netns_free(&m);
 		if (nfd < 0)
 			return abort_boot(&m, boot_sock, err);

@@ -309,7 +309,9 @@ static int configure_inside(void *arg, struct zone_error *err)
 	return r;
 }
 
-static int loopback_up(struct zone_error *err)
+/* In a new network namespace (the caller is in it, with the zone's
+ * credentials): lo up. */
+int zone_net_loopback_up(struct zone_error *err)
 {
 	_cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
@@ -322,13 +324,6 @@ static int loopback_up(struct zone_error *err)
 	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
 		return zone_error_errno(err, errno, "bring up lo");
 	return 0;
-}
-
-/* In a new network namespace (the caller is in it, with the zone's
- * credentials): lo up. */
-int zone_net_init_inside(struct zone_error *err)
-{
-	return loopback_up(err);
 }
 
 int zone_net_setup(const char *root, const struct zone_config *c, int netns,

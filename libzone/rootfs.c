@@ -231,16 +231,23 @@ static int new_fs(const char *type, const char *const *opts, unsigned attrs,
 	return m;
 }
 
+/* A new filesystem onto the directory t (named `target` in errors). */
+static int mount_new_on(int t, const char *target, const char *type, const char *const *opts,
+			unsigned attrs, struct zone_error *err)
+{
+	_cleanup_close_ int m = new_fs(type, opts, attrs, err);
+	if (m < 0)
+		return zone_error_wrap(err, "%s", target);
+	return attach(m, t, target, err);
+}
+
 static int mount_new_at(int rootfd, const char *target, const char *type,
 			const char *const *opts, unsigned attrs, struct zone_error *err)
 {
 	_cleanup_close_ int t = target_fd(rootfd, target, true, false, err);
 	if (t < 0)
 		return t;
-	_cleanup_close_ int m = new_fs(type, opts, attrs, err);
-	if (m < 0)
-		return zone_error_wrap(err, "%s", target);
-	return attach(m, t, target, err);
+	return mount_new_on(t, target, type, opts, attrs, err);
 }
 
 /*
@@ -325,10 +332,9 @@ static int dev_fs(int dev, const char *name, const char *type, const char *const
 	_cleanup_close_ int t = openat(dev, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (t < 0)
 		return zone_error_errno(err, errno, "/dev/%s in the zone", name);
-	_cleanup_close_ int m = new_fs(type, opts, attrs, err);
-	if (m < 0)
-		return zone_error_wrap(err, "/dev/%s", name);
-	return attach(m, t, name, err);
+	char target[64];
+	snprintf(target, sizeof(target), "dev/%s", name);
+	return mount_new_on(t, target, type, opts, attrs, err);
 }
 
 static int setup_dev(int rootfd, const struct zone_plan *p, const char *console,

@@ -24,7 +24,8 @@ void zone_cgroup_release(const char *root);
 int zone_cgroup_enter_supervisor(const char *root, struct zone_error *err);
 int zone_cgroup_join_self(json_t *paths, struct zone_error *err);
 bool zone_cgroup_is_v1(json_t *paths);
-char **zone_cgroup_tasks_files(json_t *paths);
+char **zone_cgroup_self_files(json_t *paths);
+int zone_cgroup_join_files(char *const *files, struct zone_error *err);
 int zone_cgroup_stat(json_t *paths, json_t **out, struct zone_error *err);
 int zone_cgroup_mounts(json_t *paths, json_t **out, struct zone_error *err);
 int zone_cgroup_pids(json_t *paths, pid_t **out, size_t *n, struct zone_error *err);
@@ -37,7 +38,7 @@ int zone_net_check(struct zone_store *s, const struct zone_config *c, struct zon
 int zone_net_setup(const char *root, const struct zone_config *c, int netns,
 		   struct zone_error *err);
 void zone_net_teardown(const char *root, const char *zone, size_t n);
-int zone_net_init_inside(struct zone_error *err);
+int zone_net_loopback_up(struct zone_error *err);
 int zone_net_dump(pid_t init, json_t **out, struct zone_error *err);
 
 /* ---- kzone.c: kernel zone IDs (the oszone LSM), when the kernel has them ---- */
@@ -112,7 +113,7 @@ struct zone_plan {
  * rootfs.c: runs in the zone's first process, in its new namespaces, in two
  * steps around joining the zone's network namespace (made in parallel by the
  * monitor): setup needs none (binds, /proc, /dev), finish needs it (sysfs,
- * cgroups, /proc/sys/net, lo) and ends in the zone root (pivot_root).
+ * cgroups, /proc/sys/net) and ends in the zone root (pivot_root).
  */
 int zone_rootfs_setup(const struct zone_plan *p, const int *mfds, size_t n_mfds,
 		      const char *console, struct zone_error *err);

@@ -186,14 +186,23 @@ int zone_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-/* Field `field` (1-based, >= 3) of /proc/PID/stat, or -1. */
-static long long proc_stat_field(pid_t pid, int field)
+/*
+ * Field `field` (1-based, >= 3) of /proc/PID/stat, or -1.  Into a buffer
+ * on the stack (the line is well under 2 KiB): the network namespace helper
+ * (monitor.c) shares the monitor's memory and may not allocate.
+ */
+long long zone_proc_stat_field(pid_t pid, int field)
 {
-	char path[64];
+	char path[64], buf[2048];
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	_cleanup_free_ char *buf = NULL;
-	if (zone_read_file(path, &buf, 65536) < 0)
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
 	/* comm may contain spaces and ')': skip to the last ')' */
 	char *p = strrchr(buf, ')');
 	if (!p)
@@ -210,7 +219,7 @@ static long long proc_stat_field(pid_t pid, int field)
 
 uint64_t zone_proc_starttime(pid_t pid)
 {
-	long long v = proc_stat_field(pid, 22);
+	long long v = zone_proc_stat_field(pid, 22);
 	return v < 0 ? 0 : (uint64_t)v;
 }
 

@@ -25,6 +25,7 @@ char *zone_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 
 int zone_parse_u64(const char *s, uint64_t *out);
 /* starttime (field 22) of /proc/PID/stat; 0 if the process does not exist. */
 uint64_t zone_proc_starttime(pid_t pid);
+long long zone_proc_stat_field(pid_t pid, int field);
 /* Default dispositions and an empty mask: before a process enters a zone or execs. */
 void zone_reset_signals(void);
 /* Number of entries in a NULL-terminated string vector. */
