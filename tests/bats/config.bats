@@ -16,19 +16,7 @@ teardown() { common_teardown; }
 
 # jget PATH: the value at PATH ("limits.cpu_cap", "net.0.name") of the JSON
 # document on stdin, printed as JSON (so 50, "256M", true); MISSING if absent.
-jget() {
-	python3 -c '
-import json, sys
-v = json.load(sys.stdin)
-for k in [k for k in sys.argv[1].split(".") if k]:
-    try:
-        v = v[int(k)] if isinstance(v, list) else v[k]
-    except (KeyError, IndexError, ValueError, TypeError):
-        print("MISSING")
-        sys.exit(0)
-print(json.dumps(v, sort_keys=True))
-' "$1"
-}
+jget() { json_at json "$1"; }
 
 cfg() { printf '%s/index/%s.json' "$ZONES_ROOT" "$1"; }
 statefile() { printf '%s/index/%s.state' "$ZONES_ROOT" "$1"; }

@@ -84,3 +84,33 @@ store_files() {
 		-not -path './log' -not -path './run' -not -path './zoned.pid' \
 		-not -path './zoned.sock' -not -path './.lock' -not -path './log/zoned.log' | sort)
 }
+
+# json_at MODE PATH: the value at PATH ("extra.cgroups", "net.0.name") of the
+# JSON document on stdin; MISSING if the path is absent.  MODE json prints it
+# as JSON (50, "256M", true); MODE bare prints strings and numbers bare, lists
+# one item a line, null as "null", objects as JSON.
+json_at() {
+	python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+for k in [k for k in sys.argv[2].split(".") if k]:
+    try:
+        v = v[int(k)] if isinstance(v, list) else v[k]
+    except (KeyError, IndexError, ValueError, TypeError):
+        print("MISSING")
+        sys.exit(0)
+if sys.argv[1] == "json":
+    print(json.dumps(v, sort_keys=True))
+elif v is None:
+    print("null")
+elif isinstance(v, bool):
+    print("true" if v else "false")
+elif isinstance(v, list):
+    for x in v:
+        print(x if isinstance(x, (str, int, float)) else json.dumps(x))
+elif isinstance(v, (str, int, float)):
+    print(v)
+else:
+    print(json.dumps(v, sort_keys=True))
+' "$1" "$2"
+}

@@ -30,32 +30,9 @@ matches() {
 
 # ---- JSON -------------------------------------------------------------------
 
-# jget PATH: the value at PATH ("extra.cgroups", "memory.oom_kills") of the
-# JSON document on stdin.  Strings and numbers print bare, lists one item a
-# line, null as "null", objects as JSON; MISSING if the path is absent.
-jget() {
-	python3 -c '
-import json, sys
-v = json.load(sys.stdin)
-for k in [k for k in sys.argv[1].split(".") if k]:
-    try:
-        v = v[int(k)] if isinstance(v, list) else v[k]
-    except (KeyError, IndexError, ValueError, TypeError):
-        print("MISSING")
-        sys.exit(0)
-if v is None:
-    print("null")
-elif isinstance(v, bool):
-    print("true" if v else "false")
-elif isinstance(v, list):
-    for x in v:
-        print(x if isinstance(x, (str, int, float)) else json.dumps(x))
-elif isinstance(v, (str, int, float)):
-    print(v)
-else:
-    print(json.dumps(v, sort_keys=True))
-' "$1"
-}
+# jget PATH: the value at PATH of the JSON document on stdin, strings and
+# numbers bare (see json_at).
+jget() { json_at bare "$1"; }
 
 # ---- zones on disk ----------------------------------------------------------
 

@@ -242,18 +242,26 @@ state_is() { [ "$(state_get "$1" state)" = "$2" ]; }
 
 # ---- many clients ------------------------------------------------------------------------
 
-@test "200 concurrent clients are all served" {
-	zonectl create web --brand busybox
-	local d=$BATS_TEST_TMPDIR/many i ok=0
-	mkdir "$d"
+# many_lists DIR N: N concurrent `list -p`, each's output in DIR/I.out and
+# DIR/I.err; prints how many exited 0.
+many_lists() {
+	local d=$1 i ok=0
 	local -a pids=()
-	for i in $(seq 200); do
+	mkdir "$d"
+	for i in $(seq "$2"); do
 		"$ZONECTL" list -p >"$d/$i.out" 2>"$d/$i.err" &
 		pids+=($!)
 	done
 	for i in "${pids[@]}"; do
 		if wait "$i"; then ok=$((ok + 1)); fi
 	done
+	echo "$ok"
+}
+
+@test "200 concurrent clients are all served" {
+	zonectl create web --brand busybox
+	local d=$BATS_TEST_TMPDIR/many i ok
+	ok=$(many_lists "$d" 200)
 	equals "$ok" 200
 	for i in $(seq 200); do
 		grep -q ':web:configured:' "$d/$i.out" || { cat "$d/$i.err" >&2; false; }
@@ -263,16 +271,8 @@ state_is() { [ "$(state_get "$1" state)" = "$2" ]; }
 @test "200 concurrent clients with no zoned running: one zoned starts, all are served" {
 	zonectl create web --brand busybox
 	stop_zoned
-	local d=$BATS_TEST_TMPDIR/many i ok=0
-	mkdir "$d"
-	local -a pids=()
-	for i in $(seq 200); do
-		"$ZONECTL" list -p >"$d/$i.out" 2>"$d/$i.err" &
-		pids+=($!)
-	done
-	for i in "${pids[@]}"; do
-		if wait "$i"; then ok=$((ok + 1)); fi
-	done
+	local d=$BATS_TEST_TMPDIR/many ok
+	ok=$(many_lists "$d" 200)
 	if [ "$ok" != 200 ]; then
 		cat "$d"/*.err | sort | uniq -c >&2
 	fi
