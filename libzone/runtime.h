@@ -71,6 +71,8 @@ ssize_t zone_recv_fds(int sock, char *buf, size_t len, int *fds, size_t *n);
 /* A sockaddr for a path of any length (longer ones through a directory fd). */
 struct sockaddr_un;
 int zone_sockaddr_un(const char *path, struct sockaddr_un *sa, int *dirfd);
+/* A connected stream socket to the Unix socket at path, or -errno. */
+int zone_unix_connect(const char *path);
 int zone_pidfd_open(pid_t pid);
 int zone_pidfd_send_signal(int pidfd, int sig);
 /* Open a pidfd for pid only if its start time is `start` (no pid reuse). */

@@ -171,3 +171,22 @@ int zone_sockaddr_un(const char *path, struct sockaddr_un *sa, int *dirfd)
 	}
 	return 0;
 }
+
+int zone_unix_connect(const char *path)
+{
+	struct sockaddr_un sa;
+	int dirfd;
+	int r = zone_sockaddr_un(path, &sa, &dirfd);
+	if (r < 0)
+		return r;
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		r = -errno;
+		if (s >= 0)
+			close(s);
+		s = r;
+	}
+	if (dirfd >= 0)
+		close(dirfd);
+	return s;
+}

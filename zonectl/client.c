@@ -57,25 +57,6 @@ static char *find_zoned(void)
 	return strdup(ZONES_SBINDIR "/zoned");
 }
 
-static int try_connect(const char *path)
-{
-	struct sockaddr_un sa;
-	int dirfd;
-	int r = zone_sockaddr_un(path, &sa, &dirfd);
-	if (r < 0)
-		return r;
-	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		r = -errno;
-		if (s >= 0)
-			close(s);
-		s = r;
-	}
-	if (dirfd >= 0)
-		close(dirfd);
-	return s;
-}
-
 static int start_zoned(const char *path)
 {
 	_cleanup_free_ char *zoned = find_zoned();
@@ -107,7 +88,7 @@ int zctl_connect(void)
 	_cleanup_free_ char *path = zone_wire_default_socket(zctl_root);
 	if (!path)
 		return zctl_error("out of memory");
-	int s = try_connect(path);
+	int s = zone_unix_connect(path);
 	if (s >= 0)
 		return s;
 	if ((s == -ENOENT || s == -ECONNREFUSED) && geteuid() == 0) {
@@ -115,7 +96,7 @@ int zctl_connect(void)
 		if (r < 0)
 			return zctl_error("cannot start zoned for %s (%s)", store_root(),
 					  strerror(-r)), -1;
-		s = try_connect(path);
+		s = zone_unix_connect(path);
 		if (s >= 0)
 			return s;
 	}

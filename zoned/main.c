@@ -47,6 +47,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "zoned.h"
@@ -430,6 +431,21 @@ int main(int argc, char **argv)
 	if (r < 0)
 		return 1;
 	if (r > 0) {
+		/*
+		 * The zoned that holds the root may still be starting: exit when
+		 * it answers (within 5 s), as our own parent does once we listen,
+		 * so that whoever started us can connect when we are gone (a
+		 * crowd of clients starting zoned at once raced it otherwise).
+		 */
+		for (int ms = 0; ms < 5000; ms += 2) {
+			int s = zone_unix_connect(d.socket_path);
+			if (s >= 0) {
+				close(s);
+				break;
+			}
+			struct timespec ts = { 0, 2 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
 		fprintf(stderr, "zoned: already running for %s\n", d.root);
 		return 0;
 	}
