@@ -27,12 +27,18 @@
 /* Keys that describe where and what the root is: fixed once installed. */
 static const char *const install_fixed_keys[] = { "brand", "zonepath" };
 
+/* A zone's line in `list`; NULL if it was deleted meanwhile. */
 static json_t *zone_summary(struct zone_store *s, const char *name)
 {
 	struct zone_error err = { 0 };
 	struct zone_config *c = NULL;
 	json_t *o = json_pack("{s:s}", "name", name);
-	if (zone_store_load_config(s, name, &c, &err) < 0) {
+	int r = zone_store_load_config(s, name, &c, &err);
+	if (r == -ENOENT) {
+		json_decref(o);
+		return NULL;
+	}
+	if (r < 0) {
 		json_object_set_new(o, "state", json_string("error"));
 		json_object_set_new(o, "error", json_string(err.msg));
 		return o;
@@ -43,7 +49,13 @@ static json_t *zone_summary(struct zone_store *s, const char *name)
 	    zone_state_is_live(st.state) && !zone_status_alive(&st))
 		zone_runtime_reconcile(s, name, false, NULL);
 	zone_status_reset(&st);
-	if (zone_store_load_status(s, name, &st, &err) < 0) {
+	if ((r = zone_store_load_status(s, name, &st, &err)) == -ENOENT &&
+	    zone_store_exists(s, name) == 0) {
+		zone_config_free(c);
+		json_decref(o);
+		return NULL;
+	}
+	if (r < 0) {
 		json_object_set_new(o, "state", json_string("error"));
 		json_object_set_new(o, "error", json_string(err.msg));
 	} else {
@@ -170,18 +182,21 @@ int api_create(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone
 	zone_brand_free(b);
 
 	struct zone_lock *sl = NULL;
-	if ((r = zone_store_lock(ctx->store, NULL, &sl, err)) < 0) {
+	if ((r = zone_store_lock(ctx->store, NULL, "create", &sl, err)) < 0) {
 		zone_config_free(c);
-		return r;
+		return zone_error_wrap(err, "create %s", name);
 	}
 	if (zone_store_exists(ctx->store, name) > 0) {
 		r = zone_error_set(err, EEXIST, "create %s: a zone of that name exists", name);
 	} else if ((r = zonepath_conflict(ctx->store, c, err)) < 0) {
 		zone_error_wrap(err, "create %s", name);
-	} else if ((r = zone_store_save_config(ctx->store, c, err)) >= 0) {
+	} else {
+		/* the state first: the config's presence is what makes the zone exist,
+		 * and whoever sees it must find its state too */
 		struct zone_status st = ZONE_STATUS_INIT;
 		st.state = ZONE_STATE_CONFIGURED;
-		if ((r = zone_store_save_status(ctx->store, name, &st, err)) < 0)
+		if ((r = zone_store_save_status(ctx->store, name, &st, err)) >= 0 &&
+		    (r = zone_store_save_config(ctx->store, c, err)) < 0)
 			zone_store_remove(ctx->store, name, NULL); /* roll back */
 	}
 	zone_lock_release(sl);
@@ -200,37 +215,26 @@ int api_delete(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone
 		return r;
 	if ((r = api_require_root(ctx, "delete", name, err)) < 0)
 		return r;
-	struct zone_lock *sl = NULL, *zl = NULL;
-	if ((r = zone_store_lock(ctx->store, NULL, &sl, err)) < 0)
-		return r;
-	/* Checked before the zone lock (which refuses a missing zone with a message
-	 * that does not say "delete"); the store lock keeps the answer valid. */
-	if (zone_store_exists(ctx->store, name) <= 0) {
-		r = zone_error_set(err, ENOENT, "delete %s: no such zone", name);
-		goto out;
+	/* The lock order (store.c): the zone's lock, then the store's. */
+	_cleanup_lock_ struct zone_lock *zl = NULL, *sl = NULL;
+	if ((r = zone_store_lock(ctx->store, name, "delete", &zl, err)) < 0) {
+		if (r == -ENOENT)
+			return zone_error_set(err, ENOENT, "delete %s: no such zone", name);
+		return zone_error_wrap(err, "delete %s", name);
 	}
-	if ((r = zone_store_lock(ctx->store, name, &zl, err)) < 0)
-		goto out;
-	struct zone_status st;
-	if (zone_store_load_status(ctx->store, name, &st, NULL) == 0) {
-		enum zone_state s = st.state;
-		zone_status_reset(&st);
-		if (s != ZONE_STATE_CONFIGURED) {
-			r = zone_error_set(err, EBUSY,
-					   "delete %s: the zone is %s; it must be configured "
-					   "(halt and uninstall it first)",
-					   name, zone_state_to_string(s));
-			goto out;
-		}
-	}
+	if ((r = zone_store_lock(ctx->store, NULL, "delete", &sl, err)) < 0)
+		return zone_error_wrap(err, "delete %s", name);
+	_cleanup_status_ struct zone_status st = ZONE_STATUS_INIT;
+	if (zone_store_load_status(ctx->store, name, &st, NULL) == 0 &&
+	    st.state != ZONE_STATE_CONFIGURED)
+		return zone_error_set(err, EBUSY, "delete %s: the zone is %s; it must be configured "
+				      "(halt and uninstall it first)", name,
+				      zone_state_to_string(st.state));
 	/* A zone with an unreadable state file can still be deleted by root. */
-	r = zone_store_remove(ctx->store, name, err);
-	if (r >= 0)
-		*reply = json_pack("{s:s,s:b}", "name", name, "deleted", 1);
-out:
-	zone_lock_release(zl);
-	zone_lock_release(sl);
-	return r;
+	if ((r = zone_store_remove(ctx->store, name, err)) < 0)
+		return r;
+	*reply = json_pack("{s:s,s:b}", "name", name, "deleted", 1);
+	return 0;
 }
 
 int api_list(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
@@ -250,7 +254,9 @@ int api_list(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_e
 			if (!a)
 				continue;
 		}
-		json_array_append_new(arr, zone_summary(ctx->store, *n));
+		json_t *z = zone_summary(ctx->store, *n);
+		if (z)
+			json_array_append_new(arr, z);
 	}
 	*reply = json_pack("{s:o}", "zones", arr);
 	return 0;
@@ -311,7 +317,7 @@ static int edit_config(struct zone_ctx *ctx, json_t *params, const char *verb, e
 	if ((r = api_require_root(ctx, verb, name, err)) < 0)
 		return r;
 	struct zone_lock *zl = NULL;
-	if ((r = zone_store_lock(ctx->store, name, &zl, err)) < 0)
+	if ((r = zone_store_lock(ctx->store, name, verb, &zl, err)) < 0)
 		return zone_error_wrap(err, "%s", verb);
 	struct zone_config *old = NULL, *neu = NULL;
 	_cleanup_json_ json_t *j = NULL, *jo = NULL;
@@ -448,7 +454,7 @@ int api_verify(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone
 		json_array_append_new(problems, json_string(perr.msg));
 	/* the network as boot will find it: bridges, names, addresses in use */
 	struct zone_error nerr = { 0 };
-	if (zone_net_check(ctx->store, c, &nerr) < 0)
+	if (zone_verify_net(ctx->store, c, &nerr) < 0)
 		json_array_append_new(problems, json_string(nerr.msg));
 	zone_config_free(c);
 	*reply = json_pack("{s:s,s:b,s:O}", "name", name, "ok", json_array_size(problems) == 0,
@@ -473,7 +479,7 @@ int api_mark(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_e
 				      name, q);
 	}
 	struct zone_lock *zl = NULL;
-	if ((r = zone_store_lock(ctx->store, name, &zl, err)) < 0)
+	if ((r = zone_store_lock(ctx->store, name, "mark", &zl, err)) < 0)
 		return zone_error_wrap(err, "mark");
 	struct zone_config *c = NULL;
 	struct zone_status st = ZONE_STATUS_INIT;

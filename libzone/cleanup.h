@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <jansson.h>
 
+#include "zone.h"
+
 static inline void freep(void *p)
 {
 	free(*(void **)p);
@@ -81,6 +83,39 @@ static inline void strv_freep(char ***v)
 		(fd) = -1;                                                     \
 		_tf;                                                           \
 	})
+
+/* The library's own types (zone.h). */
+static inline void zone_config_freep(struct zone_config **c)
+{
+	zone_config_free(*c);
+}
+
+static inline void zone_brand_freep(struct zone_brand **b)
+{
+	zone_brand_free(*b);
+}
+
+static inline void zone_lock_releasep(struct zone_lock **l)
+{
+	zone_lock_release(*l);
+}
+
+static inline void zone_status_resetp(struct zone_status *st)
+{
+	zone_status_reset(st);
+}
+
+static inline void zone_store_closep(struct zone_store **s)
+{
+	zone_store_close(*s);
+}
+
+#define _cleanup_config_ _cleanup_(zone_config_freep)
+#define _cleanup_brand_ _cleanup_(zone_brand_freep)
+#define _cleanup_lock_ _cleanup_(zone_lock_releasep)
+/* for a struct zone_status declared = ZONE_STATUS_INIT */
+#define _cleanup_status_ _cleanup_(zone_status_resetp)
+#define _cleanup_store_ _cleanup_(zone_store_closep)
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 

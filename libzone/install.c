@@ -257,7 +257,7 @@ out:
 int zone_runtime_install(struct zone_store *s, const char *name, struct zone_error *err)
 {
 	struct zone_lock *l = NULL;
-	int r = zone_store_lock(s, name, &l, err);
+	int r = zone_store_lock(s, name, "install", &l, err);
 	if (r < 0)
 		return zone_error_wrap(err, "install");
 	r = install_locked(s, name, err);
@@ -316,7 +316,7 @@ int zone_runtime_uninstall(struct zone_store *s, const char *name, bool force,
 			   struct zone_error *err)
 {
 	struct zone_lock *l = NULL;
-	int r = zone_store_lock(s, name, &l, err);
+	int r = zone_store_lock(s, name, "uninstall", &l, err);
 	if (r < 0)
 		return zone_error_wrap(err, "uninstall");
 	r = uninstall_locked(s, name, force, err);

@@ -15,7 +15,8 @@
  *              and comes up.  Inside, through a netlink socket opened in the
  *              zone's namespace, the monitor adds the addresses (IPv6
  *              without DAD), brings the link up and adds the default route.
- *   Checks (zone_net_check) run before anything is created: the bridge
+ *   Checks (zone_net_check_host, and verify.c for other zones) run before
+ *   anything is created: the bridge
  *   exists and is a bridge, the MTU fits it, no running zone on that
  *   bridge has the same address, no host interface already has our names.
  *   The host end always takes the bridge's MTU: one zone's config must
@@ -109,15 +110,17 @@ static bool host_part(const char *cidr, char *out, size_t len)
 	return true;
 }
 
-int zone_net_check(struct zone_store *s, const struct zone_config *c, struct zone_error *err)
+bool zone_net_same_address(const char *cidr_a, const char *cidr_b)
+{
+	char a[64], b[64];
+	return host_part(cidr_a, a, sizeof(a)) && host_part(cidr_b, b, sizeof(b)) && !strcmp(a, b);
+}
+
+int zone_net_check_host(const char *root, const struct zone_config *c, bool running,
+			struct zone_error *err)
 {
 	if (c->ip_type != ZONE_IP_EXCLUSIVE || c->n_net == 0)
 		return 0;
-	/* a running zone's own host ends are not someone else's */
-	struct zone_status self;
-	bool running = zone_store_load_status(s, c->name, &self, NULL) == 0 &&
-		       zone_state_is_live(self.state) && zone_status_alive(&self);
-	zone_status_reset(&self);
 	struct nl_sock *sk = open_rtnl(err);
 	if (!sk)
 		return -err->code;
@@ -144,7 +147,8 @@ int zone_net_check(struct zone_store *s, const struct zone_config *c, struct zon
 			r = zone_error_set(err, EINVAL, "net[%zu].mtu: %u: larger than bridge %s's "
 					   "MTU %u", i, n->mtu, n->bridge, rtnl_link_get_mtu(br));
 		rtnl_link_put(br);
-		_cleanup_free_ char *host = zone_net_host_ifname(zone_store_root(s), c->name, i);
+		/* a running zone's own host ends are not someone else's */
+		_cleanup_free_ char *host = zone_net_host_ifname(root, c->name, i);
 		struct rtnl_link *old = NULL;
 		if (r == 0 && host && !running && rtnl_link_get_kernel(sk, 0, host, &old) == 0) {
 			rtnl_link_put(old);
@@ -153,42 +157,7 @@ int zone_net_check(struct zone_store *s, const struct zone_config *c, struct zon
 		}
 	}
 	nl_socket_free(sk);
-	if (r < 0)
-		return r;
-
-	/* The same address on the same bridge in another zone is a conflict. */
-	_cleanup_strv_ char **names = NULL;
-	if ((r = zone_store_list(s, &names, err)) < 0)
-		return r;
-	for (char **z = names; *z; z++) {
-		if (!strcmp(*z, c->name))
-			continue;
-		/* an address is in use while its zone runs */
-		struct zone_status st;
-		bool live = zone_store_load_status(s, *z, &st, NULL) == 0 &&
-			    zone_state_is_live(st.state) && zone_status_alive(&st);
-		zone_status_reset(&st);
-		struct zone_config *o = NULL;
-		if (!live || zone_store_load_config(s, *z, &o, NULL) < 0)
-			continue;
-		for (size_t i = 0; i < c->n_net && r == 0; i++)
-			for (size_t k = 0; k < o->n_net && r == 0; k++) {
-				char a[64], b[64];
-				const struct zone_net *x = &c->net[i], *y = &o->net[k];
-				if (o->ip_type != ZONE_IP_EXCLUSIVE || !x->address || !y->address ||
-				    !x->bridge || !y->bridge || strcmp(x->bridge, y->bridge) ||
-				    !host_part(x->address, a, sizeof(a)) ||
-				    !host_part(y->address, b, sizeof(b)) || strcmp(a, b))
-					continue;
-				r = zone_error_set(err, EADDRINUSE, "net[%zu].address: \"%s\": zone %s "
-						   "uses it on bridge %s too", i, x->address, o->name,
-						   x->bridge);
-			}
-		zone_config_free(o);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return r;
 }
 
 static int nlerr(struct zone_error *err, int r, const char *what, const char *name)

@@ -1,37 +1,46 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * runtime.c - boot, halt, shutdown, reboot, ps and stat.
+ * runtime.c - boot, halt, shutdown, reboot and the clean-up of a zone whose
+ * monitor died: one list of steps, walked forward to boot and backward to
+ * take a zone down.
  *
  * Theory:
  *   States: installed -> ready -> running -> (shutting_down ->) installed,
  *   every change checked against state.c's table and written atomically by
- *   the process that holds the zone lock.
+ *   the process that holds the zone lock (the booter, the halter; or the
+ *   monitor, when init exits by itself).
  *
- *   Boot is a table of steps walked forward; a failure at step k undoes
- *   steps k-1..0 in reverse, so a failed boot leaves the zone `installed`
- *   with nothing on the host (no cgroup, no process, no run file):
+ *   Boot is the list below.  Three actors run its rows, each in the list's
+ *   order: the booter (a zoned worker holding the zone lock), the monitor
+ *   (forked by the booter as zoned's child, so it outlives both and
+ *   supervises the zone: monitor.c), and the zone's first process (cloned
+ *   by the monitor into the zone's namespaces; it ends by exec'ing init:
+ *   zoneproc.c).  Rows of different actors run in parallel where nothing
+ *   orders them (the booter makes the cgroups while the monitor opens the
+ *   console and clones; the monitor wires the veths while the first process
+ *   mounts); they meet through the messages of enum zone_msg, named in
+ *   runtime.h.  An error names the row it came from: "boot web: net: bridge
+ *   zbr0: No such device".
  *
- *     check     the zone is installed, its config fits this host
- *     slot      a zone id and a 65536-id range no other zone holds (kept)
- *     policy    capabilities, the seccomp program, masked paths
- *     cgroup    the zone's cgroups with its limits       (undo: remove)
- *     seccomp   the program saved for logins             (undo: unlink)
- *     monitor   fork the monitor (our sibling), which creates init in new
- *               namespaces; `ready` once mounts are up, `running` once
- *               init has exec'd                           (undo: kill)
- *
- *   Ownership: the monitor owns the zone's processes and removes its
- *   cgroups when init is gone; the lock holder owns the state file.  A
- *   live state (ready, running, shutting_down) whose monitor no longer
- *   exists (pid and start time) is stale: reconcile() puts such a zone back
- *   to installed, killing an orphaned init if one is left.
+ *   Backward (step.c): every row that makes something on the host has an
+ *   undo, idempotent and working from a struct zone_hold alone.  The same
+ *   backward walk is
+ *     - a failed boot's rollback: the actor that fails walks back from its
+ *       row and tells its peer; the booter, last (after the monitor has
+ *       exited), walks back from the end, and records `installed`;
+ *     - a halt: the monitor walks back from the end, then answers;
+ *     - a shutdown: SIGPWR to init, and the halt's walk when init is gone
+ *       or the time is up;
+ *     - the clean-up of a zone whose monitor died (reconcile): whoever next
+ *       holds the zone lock walks back from the end, from the live record.
+ *   Adding a step is adding a row: its run in the file of its idea, its
+ *   undo in step.c if it makes something.
  *
  *   Never: shell out (mount, ip, unshare); leave a host fd in the zone;
  *   resolve a path inside a zone root by string.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,81 +49,30 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/sched.h>
 
 #include "runtime.h"
 #include "util.h"
 
-bool zone_status_alive(const struct zone_status *st)
-{
-	return st->monitor_pid > 0 && st->monitor_start &&
-	       zone_proc_starttime(st->monitor_pid) == st->monitor_start;
-}
-
-void zone_status_clear_runtime(struct zone_status *st)
-{
-	st->init_pid = st->monitor_pid = 0;
-	st->init_start = st->monitor_start = 0;
-	st->kernel_zone_id = 0;
-	if (st->extra) {
-		json_object_del(st->extra, "cgroups");
-		json_object_del(st->extra, "caps");
-		json_object_del(st->extra, "personality");
-		json_object_del(st->extra, "userns");
-		json_object_del(st->extra, "netns");
-		json_object_del(st->extra, "net_count");
-	}
-}
+#define MSG_TIMEOUT_MS 30000 /* the booter's patience for each message */
 
 static char *run_file(struct zone_store *s, const char *name, const char *ext)
 {
 	return zone_strdup_printf("%s/run/%s.%s", zone_store_root(s), name, ext);
 }
 
-/* Wait until a pidfd's process has exited (or timeout). */
-static bool wait_gone(int pidfd, int timeout_ms)
-{
-	struct pollfd pf = { .fd = pidfd, .events = POLLIN };
-	int r;
-	do
-		r = poll(&pf, 1, timeout_ms);
-	while (r < 0 && errno == EINTR);
-	return r > 0;
-}
-
-/* Kill an orphaned zone: init by pidfd, then its cgroups.  Caller holds the lock. */
-static void kill_orphan(struct zone_store *s, const char *name, struct zone_status *st)
-{
-	int fd = zone_pidfd_open_checked(st->init_pid, st->init_start);
-	if (fd >= 0) {
-		zone_pidfd_send_signal(fd, SIGKILL);
-		wait_gone(fd, 5000);
-		close(fd);
-	}
-	zone_kzone_destroy(st->kernel_zone_id);
-	json_t *cg = st->extra ? json_object_get(st->extra, "cgroups") : NULL;
-	if (cg)
-		zone_cgroup_destroy(cg, NULL);
-	json_t *nc = st->extra ? json_object_get(st->extra, "net_count") : NULL;
-	if (json_is_integer(nc))
-		zone_net_teardown(zone_store_root(s), name, (size_t)json_integer_value(nc));
-	_cleanup_free_ char *sock = run_file(s, name, "sock");
-	_cleanup_free_ char *bpf = run_file(s, name, "bpf");
-	if (sock)
-		unlink(sock);
-	if (bpf)
-		unlink(bpf);
-}
+/* ---- reconcile: the clean-up of a zone whose monitor died --------------------------- */
 
 /* Under the zone lock: a live state whose monitor is gone becomes installed. */
-static int reconcile(struct zone_store *s, const char *name, struct zone_status *st,
-		     struct zone_error *err)
+int zone_runtime_reconcile_locked(struct zone_store *s, const char *name, struct zone_status *st,
+				  struct zone_error *err)
 {
 	if (!zone_state_is_live(st->state) || zone_status_alive(st))
 		return 0;
-	kill_orphan(s, name, st);
+	struct zone_hold h;
+	zone_hold_from_status(&h, zone_store_root(s), name, st);
+	zone_steps_undo(zone_boot_steps, zone_boot_n_steps, &h);
 	zone_status_clear_runtime(st);
 	st->state = ZONE_STATE_INSTALLED;
 	return zone_store_save_status(s, name, st, err);
@@ -123,17 +81,15 @@ static int reconcile(struct zone_store *s, const char *name, struct zone_status 
 int zone_runtime_reconcile(struct zone_store *s, const char *name, bool wait,
 			   struct zone_error *err)
 {
-	struct zone_lock *l = NULL;
-	int r = wait ? zone_store_lock(s, name, &l, err) : zone_store_trylock(s, name, &l, err);
+	_cleanup_lock_ struct zone_lock *l = NULL;
+	int r = wait ? zone_store_lock(s, name, "reconcile", &l, err) :
+		       zone_store_trylock(s, name, "reconcile", &l, err);
 	if (r < 0)
 		return r;
-	struct zone_status st;
-	r = zone_store_load_status(s, name, &st, err);
-	if (r >= 0)
-		r = reconcile(s, name, &st, err);
-	zone_status_reset(&st);
-	zone_lock_release(l);
-	return r;
+	_cleanup_status_ struct zone_status st = ZONE_STATUS_INIT;
+	if ((r = zone_store_load_status(s, name, &st, err)) < 0)
+		return r;
+	return zone_runtime_reconcile_locked(s, name, &st, err);
 }
 
 /* ---- the plan -------------------------------------------------------------------- */
@@ -240,30 +196,16 @@ static int plan_build(struct zone_store *s, const struct zone_config *c,
 	return 0;
 }
 
-/* ---- boot -------------------------------------------------------------------------- */
+/* ---- the booter's rows ---------------------------------------------------------------- */
 
-struct boot {
-	struct zone_store *s;
-	const char *name;
-	struct zone_config *cfg;
-	struct zone_brand *brand;
-	struct zone_status st;
-	struct zone_plan plan;
-	char *bpf_path;
-	int sock;       /* our end of the conversation with the monitor */
-	pid_t mon_pid;
-	int mon_pidfd;
-	bool undone;    /* undo_monitor ran */
-};
-
-static int step_check(struct boot *b, struct zone_error *err)
+static int step_check(struct zone_boot *b, struct zone_error *err)
 {
 	int r = zone_store_load_config(b->s, b->name, &b->cfg, err);
 	if (r < 0)
 		return r;
 	if ((r = zone_store_load_status(b->s, b->name, &b->st, err)) < 0)
 		return r;
-	if ((r = reconcile(b->s, b->name, &b->st, err)) < 0)
+	if ((r = zone_runtime_reconcile_locked(b->s, b->name, &b->st, err)) < 0)
 		return r;
 	switch (b->st.state) {
 	case ZONE_STATE_INSTALLED:
@@ -282,14 +224,16 @@ static int step_check(struct boot *b, struct zone_error *err)
 	if ((r = zone_brand_load(b->cfg->brand, &b->brand, err)) < 0)
 		return r;
 	_cleanup_json_ json_t *problems = json_array();
+	if (!problems)
+		return zone_error_set(err, ENOMEM, "out of memory");
 	if (zone_verify(b->s, b->cfg, problems) > 0)
 		return zone_error_set(err, EINVAL, "%s",
 				      json_string_value(json_array_get(problems, 0)));
 	/* bridges, names, addresses: refused before anything is created */
-	return zone_net_check(b->s, b->cfg, err);
+	return zone_verify_net(b->s, b->cfg, err);
 }
 
-static int step_slot(struct boot *b, struct zone_error *err)
+static int step_slot(struct zone_boot *b, struct zone_error *err)
 {
 	/* install claims it; a zone marked installed by hand gets it here */
 	if (b->st.slot > 0)
@@ -300,87 +244,26 @@ static int step_slot(struct boot *b, struct zone_error *err)
 	return r;
 }
 
-static int step_policy(struct boot *b, struct zone_error *err)
+static int step_policy(struct zone_boot *b, struct zone_error *err)
 {
-	return plan_build(b->s, b->cfg, b->brand, &b->st, &b->plan, err);
+	int r = plan_build(b->s, b->cfg, b->brand, &b->st, &b->plan, err);
+	if (r >= 0 && b->cfg->ip_type == ZONE_IP_EXCLUSIVE)
+		b->hold.n_net = b->cfg->n_net; /* the veths the monitor will make */
+	return r;
 }
-
-static void undo_monitor(struct boot *b);
 
 /*
- * The zone's cgroups, made while the monitor (already forked) opens the
- * console and clones the zone's first process, and then sent to it (C): the
- * first process joins them itself, see zone_monitor_run().
+ * The monitor is a sibling of ours (CLONE_PARENT): it belongs to no client,
+ * our parent (zoned, a subreaper) reaps it, and it costs one fork where the
+ * classic double fork cost two.  It walks its own rows (monitor.c) and then
+ * supervises the zone.
  */
-static int step_cgroup(struct boot *b, struct zone_error *err)
-{
-	int r = zone_cgroup_create(zone_store_root(b->s), b->name, &b->cfg->limits,
-				   &b->plan.cgroups, err);
-	if (r < 0)
-		return r;
-	if ((r = zone_cgroup_mounts(b->plan.cgroups, &b->plan.cgmounts, err)) < 0)
-		return r;
-	_cleanup_json_ json_t *c = json_pack("{s:O,s:O}", "cgroups", b->plan.cgroups, "cgmounts",
-					     b->plan.cgmounts);
-	_cleanup_free_ char *text = c ? json_dumps(c, JSON_COMPACT) : NULL;
-	_cleanup_free_ char *msg = text ? zone_strdup_printf("C%s", text) : NULL;
-	if (!msg)
-		return zone_error_set(err, ENOMEM, "out of memory");
-	if (zone_send_fds(b->sock, msg, NULL, 0) < 0)
-		return zone_error_errno(err, errno, "pass the cgroups to the monitor");
-	return 0;
-}
-
-static void undo_cgroup(struct boot *b)
-{
-	undo_monitor(b); /* first: nothing of the zone may still be in them */
-	zone_cgroup_destroy(b->plan.cgroups, NULL);
-}
-
-static int step_seccomp(struct boot *b, struct zone_error *err)
-{
-	b->bpf_path = run_file(b->s, b->name, "bpf");
-	if (!b->bpf_path)
-		return zone_error_set(err, ENOMEM, "out of memory");
-	/* regenerated at every boot: atomic, no need to force it to disk */
-	return zone_file_replace(b->bpf_path, b->plan.bpf, b->plan.bpf_len, 0600, err);
-}
-
-static void undo_seccomp(struct boot *b)
-{
-	unlink(b->bpf_path);
-}
-
-/* Read one message from the monitor, waiting at most timeout_ms. */
-static int mon_read(struct boot *b, char *buf, size_t len, int timeout_ms, struct zone_error *err)
-{
-	struct pollfd pf = { .fd = b->sock, .events = POLLIN };
-	int r;
-	do
-		r = poll(&pf, 1, timeout_ms);
-	while (r < 0 && errno == EINTR);
-	if (r == 0)
-		return zone_error_set(err, ETIMEDOUT, "the zone did not come up within %d s",
-				      timeout_ms / 1000);
-	ssize_t n = zone_recv_fds(b->sock, buf, len, NULL, NULL);
-	if (n <= 0)
-		return zone_error_set(err, EPIPE, "the zone's monitor exited during boot");
-	if (buf[0] == 'E')
-		return zone_error_set(err, EIO, "%s", buf + 1);
-	return 0;
-}
-
-static int step_monitor_start(struct boot *b, struct zone_error *err)
+static int step_monitor(struct zone_boot *b, struct zone_error *err)
 {
 	int sp[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return zone_error_errno(err, errno, "socketpair");
-	/*
-	 * The monitor is a sibling of ours (CLONE_PARENT): it belongs to no
-	 * client, our parent (zoned, a subreaper) reaps it, and it costs one
-	 * fork where the classic double fork cost two.
-	 */
-	pid_t m = zone_clone3(CLONE_PARENT, &b->mon_pidfd);
+	pid_t m = zone_clone3(CLONE_PARENT, &b->hold.monitor_pidfd);
 	if (m < 0 && errno == EINVAL) {
 		/* We are a pid namespace's init, which may not: double-fork instead. */
 		pid_t p1 = fork();
@@ -392,15 +275,16 @@ static int step_monitor_start(struct boot *b, struct zone_error *err)
 		} else if (p1 > 0) {
 			while (waitpid(p1, NULL, 0) < 0 && errno == EINTR)
 				;
-			m = 1;
+			m = 1; /* its pid comes with P */
 		} else {
 			m = -1;
 		}
 	}
 	if (m < 0) {
+		int e = errno;
 		close(sp[0]);
 		close(sp[1]);
-		return zone_error_errno(err, errno, "fork the monitor");
+		return zone_error_errno(err, e, "fork the monitor");
 	}
 	if (m == 0) {
 		setsid();
@@ -414,156 +298,231 @@ static int step_monitor_start(struct boot *b, struct zone_error *err)
 		if (sp[1] != 3 && dup3(sp[1], 3, O_CLOEXEC) < 0)
 			_exit(1);
 		close_range(4, ~0U, 0);
-		struct zone_error merr = { 0 };
-		zone_monitor_run(&b->plan, 3, &merr);
-		_exit(1);
+		b->boot_sock = 3;
+		b->mon_sock = -1;
+		b->hold.monitor_pidfd = -1;
+		zone_monitor_main(b);
 	}
 	close(sp[1]);
-	b->sock = sp[0];
+	b->mon_sock = sp[0];
+	b->mon_started = true;
 	return 0;
 }
 
-static int step_monitor(struct boot *b, struct zone_error *err)
+static int step_seccomp(struct zone_boot *b, struct zone_error *err)
 {
-	/*
-	 * The conversation, after our C (the cgroups): P (the processes,
-	 * recorded as ready while the zone's mounts are made), R (mounts
-	 * done), G from us (start init: recorded as running meanwhile), X
-	 * (init started) or E (why not).
-	 */
+	_cleanup_free_ char *path = run_file(b->s, b->name, "bpf");
+	if (!path)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	/* regenerated at every boot: atomic, no need to force it to disk */
+	return zone_file_replace(path, b->plan.bpf, b->plan.bpf_len, 0600, err);
+}
+
+/*
+ * The zone's cgroups, made while the monitor (already forked) opens the
+ * console and clones the zone's first process, and then sent to it: the
+ * first process joins them itself (see zone_mon_idmap).
+ */
+static int step_cgroup(struct zone_boot *b, struct zone_error *err)
+{
+	int r = zone_cgroup_create(zone_store_root(b->s), b->name, &b->cfg->limits,
+				   &b->plan.cgroups, err);
+	if (r < 0)
+		return r;
+	b->hold.cgroups = b->plan.cgroups;
+	if ((r = zone_cgroup_mounts(b->plan.cgroups, &b->plan.cgmounts, err)) < 0)
+		return r;
+	_cleanup_json_ json_t *c = json_pack("{s:O,s:O}", "cgroups", b->plan.cgroups, "cgmounts",
+					     b->plan.cgmounts);
+	_cleanup_free_ char *text = c ? json_dumps(c, JSON_COMPACT) : NULL;
+	_cleanup_free_ char *msg = text ? zone_strdup_printf("%c%s", ZONE_MSG_CGROUPS, text) : NULL;
+	if (!msg)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	return zone_msg_send(b, b->mon_sock, msg, NULL, 0, "pass the cgroups to the monitor", err);
+}
+
+/* P: who the zone's processes are; recorded (`ready`) while the zone mounts. */
+static int step_ready(struct zone_boot *b, struct zone_error *err)
+{
 	char buf[ZONE_ERROR_MAX + 8];
-	int r = mon_read(b, buf, sizeof(buf), 30000, err);
+	int r = zone_msg_expect(b, b->mon_sock, ZONE_MSG_PIDS, buf, sizeof(buf), NULL, NULL,
+				MSG_TIMEOUT_MS, "the zone's monitor", err);
 	if (r < 0)
 		return r;
 	int ipid, mpid, kzone;
 	unsigned long long istart, mstart;
-	if (sscanf(buf, "P %d %llu %d %llu %d", &ipid, &istart, &mpid, &mstart, &kzone) != 5)
-		return zone_error_set(err, EPROTO, "boot conversation: bad message");
-	b->st.kernel_zone_id = kzone;
-	b->mon_pid = mpid;
-	if (b->mon_pidfd < 0) /* double-forked: see step_monitor_start */
-		b->mon_pidfd = zone_pidfd_open_checked(mpid, mstart);
-	b->st.state = ZONE_STATE_READY;
-	b->st.init_pid = ipid;
-	b->st.init_start = istart;
-	b->st.monitor_pid = mpid;
-	b->st.monitor_start = mstart;
-	if (!b->st.extra)
-		b->st.extra = json_object();
-	json_object_set(b->st.extra, "cgroups", b->plan.cgroups);
-	json_object_set_new(b->st.extra, "caps", json_integer((json_int_t)b->plan.caps));
-	json_object_set_new(b->st.extra, "personality", json_integer((json_int_t)b->plan.personality));
-	json_object_set_new(b->st.extra, "userns", json_boolean(b->plan.userns));
-	json_object_set_new(b->st.extra, "netns", json_boolean(b->plan.netns));
-	if (b->cfg->ip_type == ZONE_IP_EXCLUSIVE && b->cfg->n_net)
-		json_object_set_new(b->st.extra, "net_count", json_integer((json_int_t)b->cfg->n_net));
-	if ((r = zone_store_save_status(b->s, b->name, &b->st, err)) < 0)
+	if (sscanf(buf + 1, " %d %llu %d %llu %d", &ipid, &istart, &mpid, &mstart, &kzone) != 5)
+		return zone_error_set(err, EPROTO, "boot conversation: bad message from the monitor");
+	struct zone_hold *h = &b->hold;
+	h->init_pid = ipid;
+	h->init_start = istart;
+	h->monitor_pid = mpid;
+	h->monitor_start = mstart;
+	h->kzone = kzone;
+	if (h->monitor_pidfd < 0) /* double-forked: see step_monitor */
+		h->monitor_pidfd = zone_pidfd_open_checked(mpid, mstart);
+	struct zone_status *st = &b->st;
+	st->state = ZONE_STATE_READY;
+	st->kernel_zone_id = kzone;
+	st->init_pid = ipid;
+	st->init_start = istart;
+	st->monitor_pid = mpid;
+	st->monitor_start = mstart;
+	if (!st->extra && !(st->extra = json_object()))
+		return zone_error_set(err, ENOMEM, "out of memory");
+	json_object_set(st->extra, "cgroups", b->plan.cgroups);
+	json_object_set_new(st->extra, "caps", json_integer((json_int_t)b->plan.caps));
+	json_object_set_new(st->extra, "personality", json_integer((json_int_t)b->plan.personality));
+	json_object_set_new(st->extra, "userns", json_boolean(b->plan.userns));
+	json_object_set_new(st->extra, "netns", json_boolean(b->plan.netns));
+	if (h->n_net)
+		json_object_set_new(st->extra, "net_count", json_integer((json_int_t)h->n_net));
+	b->recorded = true;
+	return zone_store_save_status(b->s, b->name, st, err);
+}
+
+/* R: the zone is mounted; G: start init, recorded `running` meanwhile; X: started. */
+static int step_running(struct zone_boot *b, struct zone_error *err)
+{
+	char buf[ZONE_ERROR_MAX + 8];
+	int r = zone_msg_expect(b, b->mon_sock, ZONE_MSG_READY, buf, sizeof(buf), NULL, NULL,
+				MSG_TIMEOUT_MS, "the zone's monitor", err);
+	if (r < 0)
 		return r;
-	if ((r = mon_read(b, buf, sizeof(buf), 30000, err)) < 0)
+	const char go[] = { ZONE_MSG_GO, '\0' };
+	if ((r = zone_msg_send(b, b->mon_sock, go, NULL, 0, "start init", err)) < 0)
 		return r;
-	if (buf[0] != 'R')
-		return zone_error_set(err, EPROTO, "boot conversation: bad message");
-	if (zone_send_fds(b->sock, "G", NULL, 0) < 0)
-		return zone_error_errno(err, errno, "start init");
-	/* recorded while init starts; if it cannot, undo_monitor puts it back */
 	b->st.state = ZONE_STATE_RUNNING;
 	if ((r = zone_store_save_status(b->s, b->name, &b->st, err)) < 0)
 		return r;
-	return mon_read(b, buf, sizeof(buf), 30000, err);
+	return zone_msg_expect(b, b->mon_sock, ZONE_MSG_STARTED, buf, sizeof(buf), NULL, NULL,
+			       MSG_TIMEOUT_MS, "the zone's monitor", err);
 }
 
-static void undo_monitor(struct boot *b)
-{
-	/* Closing our end makes a waiting monitor abort and kill what it made. */
-	if (b->sock >= 0) {
-		close(b->sock);
-		b->sock = -1;
-	}
-	if (b->mon_pidfd >= 0) {
-		if (!wait_gone(b->mon_pidfd, 3000))
-			zone_pidfd_send_signal(b->mon_pidfd, SIGKILL);
-		close(b->mon_pidfd);
-		b->mon_pidfd = -1;
-	}
-	if (b->undone)
-		return;
-	b->undone = true;
-	kill_orphan(b->s, b->name, &b->st);
-	zone_status_clear_runtime(&b->st);
-	b->st.state = ZONE_STATE_INSTALLED;
-	zone_store_save_status(b->s, b->name, &b->st, NULL);
-}
+/* ---- the list -------------------------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	int (*run)(struct boot *, struct zone_error *);
-	void (*undo)(struct boot *);
-} boot_steps[] = {
-	{ "check", step_check, NULL },
-	{ "slot", step_slot, NULL },
-	{ "policy", step_policy, NULL },
-	{ "monitor", step_monitor_start, undo_monitor },
-	{ "seccomp", step_seccomp, undo_seccomp },
-	{ "cgroup", step_cgroup, undo_cgroup },
-	{ "boot", step_monitor, undo_monitor },
+#define B ZONE_ACTOR_BOOTER
+#define M ZONE_ACTOR_MONITOR
+#define Z ZONE_ACTOR_ZONE
+
+/*
+ * Boot, top to bottom; take down, bottom to top.  The order is the order of
+ * dependence: a row's undo may assume the undos below it have run (the
+ * cgroups are removed once init is killed; the kernel zone retired once
+ * empty).  Rows of different actors between two messages run in parallel.
+ */
+const struct zone_step zone_boot_steps[] = {
+	/* name        who run                  undo                   named */
+	{ "check",      B, step_check,          NULL,                  false }, /* installed, fits the host */
+	{ "slot",       B, step_slot,           NULL,                  true  }, /* id + uid range (kept) */
+	{ "policy",     B, step_policy,         NULL,                  true  }, /* caps, seccomp, mounts */
+	{ "monitor",    B, step_monitor,        zone_undo_monitor,     true  }, /* fork it */
+	{ "seccomp",    B, step_seccomp,        zone_undo_seccomp,     true  }, /* run/NAME.bpf */
+	{ "console",    M, zone_mon_console,    zone_undo_console,     true  }, /* pty, run/NAME.sock */
+	{ "kzone",      M, zone_mon_kzone,      zone_undo_kzone,       true  }, /* oszone LSM, if any */
+	{ "cgroup",     B, step_cgroup,         zone_undo_cgroup,      true  }, /* -> C */
+	{ "namespaces", M, zone_mon_namespaces, zone_undo_namespaces,  true  }, /* clone the first process */
+	{ "idmap",      M, zone_mon_idmap,      NULL,                  true  }, /* C; uid map; netns; -> P */
+	{ "ready",      B, step_ready,          NULL,                  true  }, /* P: recorded ready */
+	{ "mounts",     M, zone_mon_mounts,     NULL,                  true  }, /* idmapped trees -> M */
+	{ "rootfs",     Z, zone_proc_rootfs,    NULL,                  true  }, /* M: /, binds, /proc, /dev */
+	{ "netns",      Z, zone_proc_netns,     NULL,                  true  }, /* N: into the netns */
+	{ "net",        M, zone_mon_net,        zone_undo_net,         true  }, /* veths, addresses */
+	{ "pivot",      Z, zone_proc_pivot,     NULL,                  true  }, /* /sys, cgroups; -> R */
+	{ "lockdown",   Z, zone_proc_lockdown,  NULL,                  true  }, /* tty, seccomp, caps */
+	{ "start",      M, zone_mon_start,      NULL,                  true  }, /* R; G; init exec'd -> X */
+	{ "running",    B, step_running,        NULL,                  true  }, /* R; -> G; recorded running */
+	{ "init",       Z, zone_proc_init,      NULL,                  true  }, /* G: exec init */
 };
+const size_t zone_boot_n_steps = ELEMENTSOF(zone_boot_steps);
+
+#undef B
+#undef M
+#undef Z
+
+/*
+ * A failed boot: the monitor (if started) is told by the end of our
+ * conversation, walks back its own part and exits; then we walk back the
+ * whole list, which finds whatever is left, and record `installed`.
+ */
+static void boot_rollback(struct zone_boot *b, size_t failed)
+{
+	size_t from = failed + 1;
+	if (b->mon_started) {
+		if (b->mon_sock >= 0)
+			close(b->mon_sock);
+		b->mon_sock = -1;
+		zone_undo_monitor(&b->hold); /* gone, or killed */
+		from = b->n_steps;
+	}
+	zone_steps_undo(b->steps, from, &b->hold);
+	if (b->recorded) {
+		zone_status_clear_runtime(&b->st);
+		b->st.state = ZONE_STATE_INSTALLED;
+		zone_store_save_status(b->s, b->name, &b->st, NULL);
+	}
+}
+
+static void boot_free(struct zone_boot *b)
+{
+	if (b->mon_sock >= 0)
+		close(b->mon_sock);
+	if (b->hold.monitor_pidfd >= 0)
+		close(b->hold.monitor_pidfd);
+	plan_free(&b->plan);
+	zone_status_reset(&b->st);
+	zone_brand_free(b->brand);
+	zone_config_free(b->cfg);
+}
 
 static int boot_locked(struct zone_store *s, const char *name, struct zone_error *err)
 {
-	struct boot b = { .s = s, .name = name, .sock = -1, .mon_pidfd = -1,
-			  .st = ZONE_STATUS_INIT };
-	int r = 0;
-	size_t k;
-	for (k = 0; k < ELEMENTSOF(boot_steps); k++)
-		if ((r = boot_steps[k].run(&b, err)) < 0)
-			break;
+	struct zone_boot b = {
+		.steps = zone_boot_steps, .n_steps = zone_boot_n_steps, .s = s, .name = name,
+		.st = ZONE_STATUS_INIT, .mon_sock = -1, .boot_sock = -1, .zone_sock = -1,
+		.master = -1, .slave = -1, .lsock = -1, .logfd = -1, .nsock = -1, .sock = -1,
+		.rootfd = -1, .netns_fd = -1,
+	};
+	zone_hold_init(&b.hold, zone_store_root(s), name);
+	size_t failed;
+	int r = zone_steps_run(&b, ZONE_ACTOR_BOOTER, 0, &failed, err);
 	if (r < 0) {
-		for (size_t i = k + 1; i-- > 0;)
-			if (boot_steps[i].undo)
-				boot_steps[i].undo(&b);
+		boot_rollback(&b, failed);
 		zone_error_wrap(err, "boot %s", name);
 	}
-	if (b.sock >= 0)
-		close(b.sock);
-	if (b.mon_pidfd >= 0)
-		close(b.mon_pidfd);
-	plan_free(&b.plan);
-	free(b.bpf_path);
-	zone_status_reset(&b.st);
-	zone_brand_free(b.brand);
-	zone_config_free(b.cfg);
+	boot_free(&b);
 	return r;
 }
 
 int zone_runtime_boot(struct zone_store *s, const char *name, struct zone_error *err)
 {
-	struct zone_lock *l = NULL;
-	int r = zone_store_lock(s, name, &l, err);
+	_cleanup_lock_ struct zone_lock *l = NULL;
+	int r = zone_store_lock(s, name, "boot", &l, err);
 	if (r < 0)
 		return zone_error_wrap(err, "boot");
-	r = boot_locked(s, name, err);
-	zone_lock_release(l);
-	return r;
+	return boot_locked(s, name, err);
 }
 
 /* ---- halt / shutdown --------------------------------------------------------------- */
 
+/*
+ * Ask the monitor: it walks the list back (after SIGPWR and up to `timeout`
+ * seconds, for a shutdown) and says "ok" when nothing of the zone is left.
+ * Without a monitor that answers, we walk it back ourselves from the record.
+ */
 static int stop_locked(struct zone_store *s, const char *name, const char *verb, int timeout,
 		       struct zone_error *err)
 {
-	struct zone_status st;
+	_cleanup_status_ struct zone_status st = ZONE_STATUS_INIT;
 	_cleanup_free_ char *run = zone_strdup_printf("%s/run", zone_store_root(s));
 	int r = zone_store_load_status(s, name, &st, err);
 	if (r < 0)
 		return zone_error_wrap(err, "%s %s", verb, name);
-	if ((r = reconcile(s, name, &st, err)) < 0)
-		goto out;
-	if (!zone_state_is_live(st.state)) {
-		r = zone_error_set(err, EINVAL, "%s %s: the zone is not running (it is %s)", verb,
-				   name, zone_state_to_string(st.state));
-		goto out;
-	}
-	int mon = zone_pidfd_open_checked(st.monitor_pid, st.monitor_start);
+	if ((r = zone_runtime_reconcile_locked(s, name, &st, err)) < 0)
+		return r;
+	if (!zone_state_is_live(st.state))
+		return zone_error_set(err, EINVAL, "%s %s: the zone is not running (it is %s)", verb,
+				      name, zone_state_to_string(st.state));
 	if (timeout >= 0 && st.state == ZONE_STATE_RUNNING) {
 		st.state = ZONE_STATE_SHUTTING_DOWN;
 		zone_store_save_status(s, name, &st, NULL);
@@ -577,226 +536,51 @@ static int stop_locked(struct zone_store *s, const char *name, const char *verb,
 	int wait_ms = (timeout >= 0 ? timeout * 1000 : 0) + 10000;
 	bool ok = run && zone_monitor_request(run, name, req, wait_ms, reply, sizeof(reply), NULL,
 					      &merr) == 0 && strcmp(reply, "ok") == 0;
-	if (!ok) {
-		/* No monitor to ask: do its work ourselves. */
-		if (mon >= 0)
-			zone_pidfd_send_signal(mon, SIGKILL);
-		kill_orphan(s, name, &st);
-	}
 	/*
-	 * "ok" means init and every process of the zone are dead and its
-	 * cgroups, veths and kernel zone are gone; the monitor _exits right
-	 * after saying so.  We do not wait for that exit: tearing down a
-	 * process's address space costs 0.3 ms here, and nothing of the zone
-	 * is left to wait for.
+	 * "ok" means init and every process of the zone are dead and the walk
+	 * is done; the monitor _exits right after saying so.  We do not wait
+	 * for that exit: tearing down a process's address space costs 0.3 ms
+	 * here, and nothing of the zone is left to wait for.
 	 */
-	if (mon >= 0)
-		close(mon);
+	if (!ok) {
+		struct zone_hold h;
+		zone_hold_from_status(&h, zone_store_root(s), name, &st);
+		zone_undo_monitor(&h); /* no other walker */
+		zone_steps_undo(zone_boot_steps, zone_boot_n_steps, &h);
+	}
 	zone_status_clear_runtime(&st);
 	st.state = ZONE_STATE_INSTALLED;
-	r = zone_store_save_status(s, name, &st, err);
-out:
-	zone_status_reset(&st);
-	return r;
+	return zone_store_save_status(s, name, &st, err);
 }
 
 int zone_runtime_halt(struct zone_store *s, const char *name, struct zone_error *err)
 {
-	struct zone_lock *l = NULL;
-	int r = zone_store_lock(s, name, &l, err);
+	_cleanup_lock_ struct zone_lock *l = NULL;
+	int r = zone_store_lock(s, name, "halt", &l, err);
 	if (r < 0)
 		return zone_error_wrap(err, "halt");
-	r = stop_locked(s, name, "halt", -1, err);
-	zone_lock_release(l);
-	return r;
+	return stop_locked(s, name, "halt", -1, err);
 }
 
 int zone_runtime_shutdown(struct zone_store *s, const char *name, unsigned timeout,
 			  struct zone_error *err)
 {
-	struct zone_lock *l = NULL;
-	int r = zone_store_lock(s, name, &l, err);
+	_cleanup_lock_ struct zone_lock *l = NULL;
+	int r = zone_store_lock(s, name, "shutdown", &l, err);
 	if (r < 0)
 		return zone_error_wrap(err, "shutdown");
-	r = stop_locked(s, name, "shutdown", (int)(timeout > 86400 ? 86400 : timeout), err);
-	zone_lock_release(l);
-	return r;
+	return stop_locked(s, name, "shutdown", (int)(timeout > 86400 ? 86400 : timeout), err);
 }
 
 int zone_runtime_reboot(struct zone_store *s, const char *name, unsigned timeout,
 			struct zone_error *err)
 {
-	struct zone_lock *l = NULL;
-	int r = zone_store_lock(s, name, &l, err);
+	_cleanup_lock_ struct zone_lock *l = NULL;
+	int r = zone_store_lock(s, name, "reboot", &l, err);
 	if (r < 0)
 		return zone_error_wrap(err, "reboot");
 	r = stop_locked(s, name, "reboot", (int)(timeout > 86400 ? 86400 : timeout), err);
 	if (r >= 0)
 		r = boot_locked(s, name, err);
-	zone_lock_release(l);
 	return r;
-}
-
-/* ---- observing --------------------------------------------------------------------- */
-
-/* Load a live zone's status; error if it is not running. */
-int zone_runtime_load_live(struct zone_store *s, const char *name, const char *verb,
-		     struct zone_status *st, struct zone_error *err)
-{
-	struct zone_lock *l = NULL;
-	int r = zone_store_lock(s, name, &l, err);
-	if (r < 0)
-		return zone_error_wrap(err, "%s", verb);
-	r = zone_store_load_status(s, name, st, err);
-	if (r >= 0)
-		r = reconcile(s, name, st, err);
-	zone_lock_release(l);
-	if (r < 0)
-		return zone_error_wrap(err, "%s %s", verb, name);
-	if (!zone_state_is_live(st->state)) {
-		enum zone_state cur = st->state;
-		zone_status_reset(st);
-		return zone_error_set(err, EINVAL, "%s %s: the zone is not running (it is %s)", verb,
-				      name, zone_state_to_string(cur));
-	}
-	return 0;
-}
-
-/* Field `key` ("Uid:", "NSpid:") of /proc/PID/status: the last number on the line. */
-static long proc_status_last(pid_t pid, const char *key, int column)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	_cleanup_free_ char *s = NULL;
-	if (zone_read_file(path, &s, 1 << 16) < 0)
-		return -1;
-	char *line = strstr(s, key);
-	if (!line)
-		return -1;
-	line += strlen(key);
-	char *end = strchr(line, '\n');
-	if (end)
-		*end = '\0';
-	long v = -1;
-	int col = 0;
-	for (char *t = strtok(line, " \t"); t; t = strtok(NULL, " \t"), col++)
-		if (column < 0 || col == column)
-			v = strtol(t, NULL, 10);
-	return v;
-}
-
-int zone_runtime_ps(struct zone_store *s, const char *name, json_t **out,
-		    struct zone_error *err)
-{
-	struct zone_status st;
-	int r = zone_runtime_load_live(s, name, "ps", &st, err);
-	if (r < 0)
-		return r;
-	pid_t *pids = NULL;
-	size_t n = 0;
-	r = zone_cgroup_pids(json_object_get(st.extra, "cgroups"), &pids, &n, err);
-	if (r < 0) {
-		zone_status_reset(&st);
-		return zone_error_wrap(err, "ps %s", name);
-	}
-	/* Only processes in the zone's pid namespace: a login's host-side helper
-	 * shares the cgroup but is not in the zone. */
-	char path[64], zone_ns[64] = "", ns[64];
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)st.init_pid);
-	ssize_t zl = readlink(path, zone_ns, sizeof(zone_ns) - 1);
-	if (zl > 0)
-		zone_ns[zl] = '\0';
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pids[i]);
-		ssize_t l = readlink(path, ns, sizeof(ns) - 1);
-		if (l <= 0 || (ns[l] = '\0', zl > 0 && strcmp(ns, zone_ns) != 0))
-			continue;
-		long zpid = proc_status_last(pids[i], "NSpid:", -1);
-		long uid = proc_status_last(pids[i], "Uid:", 1); /* effective */
-		if (zpid < 0)
-			continue; /* exited meanwhile */
-		if (st.uid_base && uid >= (long)st.uid_base && uid < (long)st.uid_base + 65536)
-			uid -= (long)st.uid_base;
-		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pids[i]);
-		_cleanup_free_ char *cmd = NULL;
-		ssize_t len = zone_read_file(path, &cmd, 4096);
-		for (ssize_t k = 0; k + 1 < len; k++)
-			if (cmd[k] == '\0')
-				cmd[k] = ' ';
-		if (len <= 0) {
-			free(cmd);
-			snprintf(path, sizeof(path), "/proc/%d/comm", (int)pids[i]);
-			cmd = NULL;
-			if (zone_read_file(path, &cmd, 256) > 0)
-				cmd[strcspn(cmd, "\n")] = '\0';
-		}
-		json_t *c = cmd ? json_string(cmd) : NULL;
-		json_array_append_new(arr, json_pack("{s:i,s:i,s:i,s:o}", "pid", (int)zpid,
-						     "host_pid", (int)pids[i], "uid", (int)uid,
-						     "cmd", c ? c : json_string("?")));
-	}
-	free(pids);
-	zone_status_reset(&st);
-	*out = json_pack("{s:s,s:o}", "name", name, "processes", arr);
-	return 0;
-}
-
-int zone_runtime_net(struct zone_store *s, const char *name, json_t **out,
-		     struct zone_error *err)
-{
-	struct zone_status st;
-	int r = zone_runtime_load_live(s, name, "net", &st, err);
-	if (r < 0)
-		return r;
-	json_t *o = NULL;
-	if (!json_is_true(json_object_get(st.extra, "netns"))) {
-		o = json_pack("{s:s,s:[],s:[]}", "ip_type", "shared", "interfaces", "routes");
-	} else if ((r = zone_net_dump(st.init_pid, &o, err)) < 0) {
-		zone_status_reset(&st);
-		return zone_error_wrap(err, "net %s", name);
-	}
-	json_object_set_new(o, "name", json_string(name));
-	zone_status_reset(&st);
-	*out = o;
-	return 0;
-}
-
-int zone_runtime_stat(struct zone_store *s, const char *name, json_t **out,
-		      struct zone_error *err)
-{
-	struct zone_status st;
-	int r = zone_runtime_load_live(s, name, "stat", &st, err);
-	if (r < 0)
-		return r;
-	json_t *o = NULL;
-	r = zone_cgroup_stat(json_object_get(st.extra, "cgroups"), &o, err);
-	if (r < 0) {
-		zone_status_reset(&st);
-		return zone_error_wrap(err, "stat %s", name);
-	}
-	json_object_set_new(o, "name", json_string(name));
-	json_object_set_new(o, "state", json_string(zone_state_to_string(st.state)));
-	json_object_set_new(o, "id", json_integer(st.slot));
-	json_object_set_new(o, "init_pid", json_integer(st.init_pid));
-	/* traffic per interface, from inside the zone's own network namespace */
-	json_t *net = NULL;
-	if (json_is_true(json_object_get(st.extra, "netns")) &&
-	    zone_net_dump(st.init_pid, &net, NULL) == 0) {
-		json_t *ifs = json_array();
-		size_t i;
-		json_t *l;
-		json_array_foreach(json_object_get(net, "interfaces"), i, l)
-			json_array_append_new(ifs, json_pack("{s:O,s:O,s:O,s:O,s:O}",
-				"name", json_object_get(l, "name"),
-				"rx_bytes", json_object_get(l, "rx_bytes"),
-				"rx_packets", json_object_get(l, "rx_packets"),
-				"tx_bytes", json_object_get(l, "tx_bytes"),
-				"tx_packets", json_object_get(l, "tx_packets")));
-		json_object_set_new(o, "network", ifs);
-		json_decref(net);
-	}
-	zone_status_reset(&st);
-	*out = o;
-	return 0;
 }

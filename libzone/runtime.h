@@ -33,13 +33,23 @@ int zone_cgroup_pids(json_t *paths, pid_t **out, size_t *n, struct zone_error *e
 /* ---- net.c ---- */
 char *zone_net_host_ifname(const char *root, const char *zone, size_t index);
 void zone_net_mac(const char *root, const char *zone, size_t index, char out[18]);
-int zone_net_check(struct zone_store *s, const struct zone_config *c, struct zone_error *err);
+/* The bridges, MTUs and host interface names of an exclusive-IP zone (running: its own
+ * host ends exist already and are not a conflict). */
+int zone_net_check_host(const char *root, const struct zone_config *c, bool running,
+			struct zone_error *err);
+/* The same host address (CIDR prefix lengths aside)? */
+bool zone_net_same_address(const char *cidr_a, const char *cidr_b);
 /* netns: a descriptor of the zone's network namespace */
 int zone_net_setup(const char *root, const struct zone_config *c, int netns,
 		   struct zone_error *err);
 void zone_net_teardown(const char *root, const char *zone, size_t n);
 int zone_net_loopback_up(struct zone_error *err);
 int zone_net_dump(pid_t init, json_t **out, struct zone_error *err);
+
+/* ---- verify.c ---- */
+/* The network as boot will find it: the host's bridges and names, and no
+ * running zone with the same address on the same bridge. */
+int zone_verify_net(struct zone_store *s, const struct zone_config *c, struct zone_error *err);
 
 /* ---- kzone.c: kernel zone IDs (the oszone LSM), when the kernel has them ---- */
 bool zone_kzone_available(void);
@@ -124,19 +134,186 @@ int zone_rootfs_finish(const struct zone_plan *p, int rootfd, struct zone_error 
 int zone_rootfs_prepare(const struct zone_plan *p, pid_t child, int **mfds, size_t *n,
 			struct zone_error *err);
 
-/* monitor.c */
-int zone_monitor_run(const struct zone_plan *p, int boot_sock, struct zone_error *err);
+/* ---- store.c, internal ---- */
+/* Forget a halted zone's pids, cgroups and policy in its record. */
+void zone_status_clear_runtime(struct zone_status *st);
+
+/* ---- the boot: one list of steps (runtime.c), walked by step.c ---- */
+
+/*
+ * Who runs a step: the booting process (a zoned worker holding the zone
+ * lock), the zone's monitor (forked by it), or the zone's first process
+ * (cloned by the monitor into the zone's namespaces; it becomes init).
+ */
+enum zone_actor { ZONE_ACTOR_BOOTER, ZONE_ACTOR_MONITOR, ZONE_ACTOR_ZONE };
+
+/*
+ * What a zone holds on the host: everything an undo needs, filled in as the
+ * steps that make each thing run (each actor keeps its own copy, and the
+ * live record holds the booter's), or read back from the live record
+ * (zone_hold_from_status) when the zone's monitor is gone.
+ */
+struct zone_hold {
+	const char *root;        /* ZONES_ROOT */
+	const char *name;
+	pid_t monitor_pid;
+	uint64_t monitor_start;
+	int monitor_pidfd;       /* -1 if the walker has none */
+	bool self_is_monitor;    /* the walker is the monitor: it does not stop itself */
+	pid_t init_pid;
+	uint64_t init_start;
+	int init_pidfd;          /* -1 if the walker has none */
+	int kzone;               /* kernel zone ID, 0 = none */
+	json_t *cgroups;         /* borrowed; NULL = none made (yet) */
+	size_t n_net;            /* veths made (exclusive IP) */
+};
+
+struct zone_boot;
+
+/*
+ * One row of the boot.  run() is called by `actor` only; undo() may be
+ * called by anyone holding the zone lock (or by the monitor while its lock
+ * holder waits), must be idempotent and must work from the hold alone: a
+ * failed boot, a halt and the clean-up of a zone whose monitor died all
+ * walk the same list backward.
+ */
+struct zone_step {
+	const char *name;
+	enum zone_actor actor;
+	int (*run)(struct zone_boot *b, struct zone_error *err);
+	void (*undo)(struct zone_hold *h);
+	bool named;   /* its errors get "name: " in front (check's name their fields) */
+};
+
+/* step.c: the walks, and the undo of each thing a zone holds */
+void zone_hold_init(struct zone_hold *h, const char *root, const char *name);
+void zone_hold_from_status(struct zone_hold *h, const char *root, const char *name,
+			   const struct zone_status *st);
+/*
+ * Run the rows of `actor` from index `from` on; on failure *failed is the
+ * row's index and the error is prefixed with its name (unless it came from
+ * another actor already named: see zone_boot_peer_error).
+ */
+int zone_steps_run(struct zone_boot *b, enum zone_actor actor, size_t from, size_t *failed,
+		   struct zone_error *err);
+/* Undo rows from-1 .. 0, in that order. */
+void zone_steps_undo(const struct zone_step *steps, size_t from, struct zone_hold *h);
+/* The index of the row `name`, for an actor that starts in the middle. */
+size_t zone_steps_index(const struct zone_step *steps, size_t n, const char *name);
+void zone_undo_seccomp(struct zone_hold *h);
+void zone_undo_monitor(struct zone_hold *h);
+void zone_undo_console(struct zone_hold *h);
+void zone_undo_kzone(struct zone_hold *h);
+void zone_undo_cgroup(struct zone_hold *h);
+void zone_undo_namespaces(struct zone_hold *h);
+void zone_undo_net(struct zone_hold *h);
+/* Wait until a pidfd's process has exited (true), at most timeout_ms. */
+bool zone_pidfd_wait(int pidfd, int timeout_ms);
+
+/*
+ * The messages of the boot conversation (SEQPACKET, one per datagram; the
+ * first byte says which).  Who sends what to whom, in order:
+ */
+enum zone_msg {
+	ZONE_MSG_CGROUPS = 'C', /* booter -> monitor: {"cgroups": [...], "cgmounts": [...]} */
+	ZONE_MSG_PIDS = 'P',    /* monitor -> booter: "P init start monitor start kzone" */
+	ZONE_MSG_MOUNTS = 'M',  /* monitor -> zone: mount trees (fds) + the cgroups JSON */
+	ZONE_MSG_NETNS = 'N',   /* netns helper -> zone and -> monitor: the namespace (fd) */
+	ZONE_MSG_READY = 'R',   /* zone -> monitor -> booter: mounts done, in the root */
+	ZONE_MSG_GO = 'G',      /* booter -> monitor -> zone: start init (it is recorded) */
+	ZONE_MSG_STARTED = 'X', /* monitor -> booter: init exec'd */
+	ZONE_MSG_ERROR = 'E',   /* anyone -> its peer: "step: why"; the sender gives up */
+	ZONE_MSG_TTY = 'T',     /* login: the pty master from inside the zone */
+	ZONE_MSG_HELPER_GO = 'g', /* monitor -> netns helper: the uid map is written */
+};
+
+/* Send "E<text>" (the error's message, already naming its step). */
+void zone_msg_error(int sock, const struct zone_error *err);
+/* Send a message; if the peer is gone, its "E" (if any) is the error, else "what: why". */
+int zone_msg_send(struct zone_boot *b, int sock, const char *msg, const int *fds, size_t n,
+		  const char *what, struct zone_error *err);
+/*
+ * Receive one message into buf, waiting at most timeout_ms (-1: forever),
+ * and expect `want`: an E becomes the error (named by its sender, see
+ * zone_boot_peer_error); EOF or a timeout say so.
+ */
+int zone_msg_expect(struct zone_boot *b, int sock, enum zone_msg want, char *buf, size_t len,
+		    int *fds, size_t *nfds, int timeout_ms, const char *peer,
+		    struct zone_error *err);
+
+/*
+ * The context of one boot, shared by the three actors: each has its own
+ * copy (fork, clone) and uses its own part.
+ */
+struct zone_boot {
+	const struct zone_step *steps;
+	size_t n_steps;
+	struct zone_store *s;
+	const char *name;
+	struct zone_config *cfg;
+	struct zone_brand *brand;
+	struct zone_plan plan;
+	struct zone_hold hold;
+	bool peer_error;  /* the error in flight came named from another actor */
+
+	/* the booter */
+	struct zone_status st; /* the record it writes */
+	bool recorded;         /* a live record was written (undo puts `installed` back) */
+	bool mon_started;
+	int mon_sock;          /* its end of the conversation with the monitor */
+
+	/* the monitor */
+	int boot_sock;         /* its end to the booter */
+	int zone_sock;         /* its end to the first process */
+	char *cgtext;          /* the C message's JSON, passed on with M */
+	struct zone_store *mstore; /* its own store handle (for the lock at a spontaneous exit) */
+	int master, slave;     /* the console pty */
+	char slave_path[64];
+	int lsock;             /* ZONES_ROOT/run/NAME.sock */
+	int logfd;
+	pid_t nsh;             /* the network namespace helper while booting, 0 if none */
+	int nsock;             /* its socket */
+	void *nsarg, *nsstack; /* what it works from, and its stack (it shares our memory) */
+
+	/* the first process */
+	int sock;              /* its end to the monitor */
+	int rootfd;            /* the zone root's tree, attached */
+	int netns_fd;          /* the network namespace, from the helper */
+};
+
+/* runtime.c: the list itself */
+extern const struct zone_step zone_boot_steps[];
+extern const size_t zone_boot_n_steps;
+
+/* monitor.c: the monitor's rows, its life after boot, and requests to it */
+int zone_mon_console(struct zone_boot *b, struct zone_error *err);
+int zone_mon_kzone(struct zone_boot *b, struct zone_error *err);
+int zone_mon_namespaces(struct zone_boot *b, struct zone_error *err);
+int zone_mon_idmap(struct zone_boot *b, struct zone_error *err);
+int zone_mon_mounts(struct zone_boot *b, struct zone_error *err);
+int zone_mon_net(struct zone_boot *b, struct zone_error *err);
+int zone_mon_start(struct zone_boot *b, struct zone_error *err);
+/* The monitor's whole life: its rows, then supervision until the zone is gone. */
+__attribute__((noreturn)) void zone_monitor_main(struct zone_boot *b);
 char *zone_monitor_socket_path(const char *run_dir, const char *name);
 /* Send a one-line request to a zone's monitor; reply line in buf. */
 int zone_monitor_request(const char *run_dir, const char *name, const char *req, int timeout_ms,
 			 char *buf, size_t len, int *sock_out, struct zone_error *err);
 
-/* runtime.c: a running zone's status (reconciled), or an error naming verb and state. */
+/* zoneproc.c: the first process's rows, up to exec'ing init */
+__attribute__((noreturn)) void zone_proc_main(struct zone_boot *b, size_t from);
+int zone_proc_rootfs(struct zone_boot *b, struct zone_error *err);
+int zone_proc_netns(struct zone_boot *b, struct zone_error *err);
+int zone_proc_pivot(struct zone_boot *b, struct zone_error *err);
+int zone_proc_lockdown(struct zone_boot *b, struct zone_error *err);
+int zone_proc_init(struct zone_boot *b, struct zone_error *err);
+
+/* runtime.c: under the zone lock, a live zone whose monitor died is taken down. */
+int zone_runtime_reconcile_locked(struct zone_store *s, const char *name, struct zone_status *st,
+				  struct zone_error *err);
+/* observe.c: a running zone's status (reconciled), or an error naming verb and state. */
 int zone_runtime_load_live(struct zone_store *s, const char *name, const char *verb,
 			   struct zone_status *st, struct zone_error *err);
-
-/* runtime.c: forget a halted zone's pids, cgroups and policy in its record. */
-void zone_status_clear_runtime(struct zone_status *st);
 
 /* Log a line to the zone's console log (monitor and boot). */
 void zone_console_log(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -12,11 +12,23 @@
  *   ZONES_ROOT/zones/NAME/root   the zone root (default zonepath)
  *   ZONES_ROOT/log/              console and audit logs
  *
- * Lock order: store lock before any zone lock; never two zone locks.  Every
- * program that uses libzone (zoned, zonectl without a daemon, tests) takes
- * the same OFD locks, so they serialize against each other.  A lock file
- * may be unlinked by `delete` while someone waits on it: after taking it we
- * check the path still names the inode we locked, else we retry.
+ * Locks, and the one order they are taken in (true everywhere in libzone):
+ *
+ *   1. zone locks (index/NAME.lock): at most two at once, and then in the
+ *      order of their names (strcmp), so two verbs on the same two zones
+ *      (clone A B against clone B A) cannot wait on each other;
+ *   2. the store lock (.lock), innermost: taken last, held for a few file
+ *      operations (create, delete, a slot), never while waiting for
+ *      anything else.  Nobody holding it takes a zone lock.
+ *
+ * Every program that uses libzone (zoned's workers, the monitors, tests)
+ * takes the same OFD locks, so they serialize against each other.  No one
+ * waits forever: zone_store_lock() gives up after the store's lock timeout
+ * (ZONES_LOCK_TIMEOUT seconds, default 30) with an error naming the holder,
+ * whose pid, verb and start time each holder writes into the lock file.
+ * A lock file may be unlinked by `delete` while someone waits on it: after
+ * taking it we check the path still names the inode we locked, else we
+ * retry.
  *
  * Every file is replaced atomically (zone_file_write_atomic): a crash leaves
  * the old or the new content, never a mix.  Configs and persistent states
@@ -32,9 +44,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "zone.h"
+#include "runtime.h"
 #include "util.h"
 
 #define DEFAULT_ROOT "/var/lib/zones"
@@ -46,7 +60,10 @@
 struct zone_store {
 	char *root;
 	char *index;
+	int lock_timeout_ms; /* how long zone_store_lock() waits */
 };
+
+#define LOCK_TIMEOUT_MS 30000
 
 struct zone_lock {
 	int fd;
@@ -73,6 +90,11 @@ int zone_store_open(const char *root, struct zone_store **out, struct zone_error
 		return zone_error_set(err, ENOMEM, "out of memory");
 	s->root = strdup(root);
 	s->index = zone_strdup_printf("%s/index", root);
+	s->lock_timeout_ms = LOCK_TIMEOUT_MS;
+	const char *lt = getenv("ZONES_LOCK_TIMEOUT");
+	uint64_t secs;
+	if (lt && *lt && zone_parse_u64(lt, &secs) == 0 && secs <= 86400)
+		s->lock_timeout_ms = (int)secs * 1000;
 	if (!s->root || !s->index) {
 		zone_store_close(s);
 		return zone_error_set(err, ENOMEM, "out of memory");
@@ -172,25 +194,93 @@ static int write_json_atomic(const char *path, json_t *j, bool durable, struct z
 
 /* ---- locks ------------------------------------------------------------------ */
 
-static int lock_file(const char *path, bool wait, struct zone_lock **out, struct zone_error *err)
+void zone_store_set_lock_timeout(struct zone_store *s, int ms)
 {
+	s->lock_timeout_ms = ms < 0 ? 0 : ms;
+}
+
+/* Who holds the lock of fd: "PID VERB SINCE" as its holder wrote it. */
+static void describe_holder(int fd, char *out, size_t len)
+{
+	char buf[128];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	int pid = 0;
+	long long since = 0;
+	char verb[33] = "";
+	if (n > 0) {
+		buf[n] = '\0';
+		if (sscanf(buf, "%d %32s %lld", &pid, verb, &since) < 2)
+			pid = 0;
+	}
+	if (pid <= 0) {
+		snprintf(out, len, "another process holds it");
+		return;
+	}
+	long long age = since > 0 ? (long long)time(NULL) - since : -1;
+	if (age >= 0)
+		snprintf(out, len, "pid %d holds it for \"%s\" (for %lld s)", pid, verb, age);
+	else
+		snprintf(out, len, "pid %d holds it for \"%s\"", pid, verb);
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Take the OFD write lock on path, waiting at most timeout_ms (0: not at
+ * all).  OFD locks have no waiting call with a timeout, so a busy lock is
+ * retried with a growing pause (1 ms doubling to 32 ms): the uncontended
+ * case is one fcntl, and a waiter notices a release within 32 ms.
+ */
+static int lock_file(const char *path, const char *what, const char *verb, int timeout_ms,
+		     struct zone_lock **out, struct zone_error *err)
+{
+	long long deadline = now_ms() + timeout_ms;
+	int pause = 1;
 	for (int attempt = 0; attempt < 100; attempt++) {
 		_cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd < 0)
 			return zone_error_errno(err, errno, "lock %s", path);
 		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-		while (fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl) < 0) {
-			if (!wait && (errno == EAGAIN || errno == EACCES))
-				return zone_error_set(err, EAGAIN, "lock %s: held by another process",
-						      path);
-			if (errno != EINTR)
+		while (fcntl(fd, F_OFD_SETLK, &fl) < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EACCES)
 				return zone_error_errno(err, errno, "lock %s", path);
+			if (timeout_ms == 0 || now_ms() >= deadline) {
+				char who[128];
+				describe_holder(fd, who, sizeof(who));
+				if (timeout_ms == 0)
+					return zone_error_set(err, EAGAIN, "%s is busy: %s", what, who);
+				return zone_error_set(err, ETIMEDOUT, "%s is busy: %s; gave up after "
+						      "%d s (try again later)", what, who,
+						      timeout_ms / 1000);
+			}
+			sleep_ms(pause);
+			if (pause < 32)
+				pause *= 2;
 		}
 		struct stat a, b;
 		if (fstat(fd, &a) < 0)
 			return zone_error_errno(err, errno, "lock %s", path);
 		if (stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev &&
 		    a.st_nlink > 0) {
+			/* for whoever waits on it: who we are and why */
+			char me[96];
+			int n = snprintf(me, sizeof(me), "%d %s %lld\n", (int)getpid(),
+					 verb && *verb ? verb : "-", (long long)time(NULL));
+			if (pwrite(fd, me, (size_t)n, 0) == n)
+				(void)!ftruncate(fd, n);
 			struct zone_lock *l = malloc(sizeof(*l));
 			if (!l)
 				return zone_error_set(err, ENOMEM, "out of memory");
@@ -203,12 +293,15 @@ static int lock_file(const char *path, bool wait, struct zone_lock **out, struct
 	return zone_error_set(err, EAGAIN, "lock %s: keeps being replaced", path);
 }
 
-static int store_lock(struct zone_store *s, const char *name, bool wait, struct zone_lock **out,
-		      struct zone_error *err)
+static int store_lock(struct zone_store *s, const char *name, const char *verb, int timeout_ms,
+		      struct zone_lock **out, struct zone_error *err)
 {
+	*out = NULL;
 	if (!name) {
 		_cleanup_free_ char *p = zone_strdup_printf("%s/.lock", s->root);
-		return p ? lock_file(p, wait, out, err) : -ENOMEM;
+		if (!p)
+			return zone_error_set(err, ENOMEM, "out of memory");
+		return lock_file(p, "the zones store", verb, timeout_ms, out, err);
 	}
 	int r = zone_name_validate(name, err);
 	if (r < 0)
@@ -218,9 +311,10 @@ static int store_lock(struct zone_store *s, const char *name, bool wait, struct 
 		return r < 0 ? zone_error_set(err, -r, "out of memory") :
 			       zone_error_set(err, ENOENT, "zone %s: no such zone", name);
 	_cleanup_free_ char *p = index_path(s, name, "lock");
-	if (!p)
+	_cleanup_free_ char *what = zone_strdup_printf("zone %s", name);
+	if (!p || !what)
 		return zone_error_set(err, ENOMEM, "out of memory");
-	if ((r = lock_file(p, wait, out, err)) < 0)
+	if ((r = lock_file(p, what, verb, timeout_ms, out, err)) < 0)
 		return r;
 	/* Deleted while we waited: the lock file was unlinked and we retried. */
 	if (zone_store_exists(s, name) <= 0) {
@@ -232,16 +326,16 @@ static int store_lock(struct zone_store *s, const char *name, bool wait, struct 
 	return 0;
 }
 
-int zone_store_lock(struct zone_store *s, const char *name, struct zone_lock **out,
-		    struct zone_error *err)
+int zone_store_lock(struct zone_store *s, const char *name, const char *verb,
+		    struct zone_lock **out, struct zone_error *err)
 {
-	return store_lock(s, name, true, out, err);
+	return store_lock(s, name, verb, s->lock_timeout_ms, out, err);
 }
 
-int zone_store_trylock(struct zone_store *s, const char *name, struct zone_lock **out,
-		       struct zone_error *err)
+int zone_store_trylock(struct zone_store *s, const char *name, const char *verb,
+		       struct zone_lock **out, struct zone_error *err)
 {
-	return store_lock(s, name, false, out, err);
+	return store_lock(s, name, verb, 0, out, err);
 }
 
 void zone_lock_release(struct zone_lock *l)
@@ -307,6 +401,25 @@ void zone_status_reset(struct zone_status *st)
 		json_decref(st->extra);
 	memset(st, 0, sizeof(*st));
 	st->slot = -1;
+}
+
+bool zone_status_alive(const struct zone_status *st)
+{
+	return st->monitor_pid > 0 && st->monitor_start &&
+	       zone_proc_starttime(st->monitor_pid) == st->monitor_start;
+}
+
+void zone_status_clear_runtime(struct zone_status *st)
+{
+	st->init_pid = st->monitor_pid = 0;
+	st->init_start = st->monitor_start = 0;
+	st->kernel_zone_id = 0;
+	if (st->extra) {
+		static const char *const keys[] = { "cgroups", "caps", "personality", "userns",
+						     "netns", "net_count" };
+		for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+			json_object_del(st->extra, keys[i]);
+	}
 }
 
 static int get_int_field(json_t *j, const char *key, long long min, long long max, long long *out)
@@ -561,7 +674,7 @@ int zone_store_claim_slot(struct zone_store *s, const char *name, int *slot,
 			  struct zone_error *err)
 {
 	struct zone_lock *sl = NULL;
-	int r = zone_store_lock(s, NULL, &sl, err);
+	int r = zone_store_lock(s, NULL, "slot", &sl, err);
 	if (r < 0)
 		return r;
 	struct zone_status st;

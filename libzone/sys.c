@@ -96,6 +96,17 @@ ssize_t zone_recv_fds(int sock, char *buf, size_t len, int *fds, size_t *n)
 	do
 		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (r < 0 && errno == EINTR);
+	/*
+	 * A peer that closed with unread data in its queue leaves us
+	 * ECONNRESET, reported before what it sent us last (its "E, and
+	 * why"): the error is cleared by reporting it, so ask once more.
+	 */
+	if (r < 0 && errno == ECONNRESET) {
+		mh.msg_controllen = sizeof(cbuf);
+		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+		if (r < 0 && errno == EAGAIN)
+			r = 0; /* nothing more: as good as EOF */
+	}
 	size_t want = n ? *n : 0, got = 0;
 	if (r >= 0) {
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "zone.h"
+#include "runtime.h"
 #include "util.h"
 
 __attribute__((format(printf, 2, 3))) static void problem(json_t *problems, const char *fmt, ...)
@@ -132,4 +133,41 @@ int zone_verify(struct zone_store *s, const struct zone_config *c, json_t *probl
 			problem(problems, "admins[%zu].group: \"%s\": no such group", i, a->group);
 	}
 	return (int)(json_array_size(problems) - before);
+}
+
+int zone_verify_net(struct zone_store *s, const struct zone_config *c, struct zone_error *err)
+{
+	if (c->ip_type != ZONE_IP_EXCLUSIVE || c->n_net == 0)
+		return 0;
+	_cleanup_status_ struct zone_status self = ZONE_STATUS_INIT;
+	bool running = zone_store_load_status(s, c->name, &self, NULL) == 0 &&
+		       zone_state_is_live(self.state) && zone_status_alive(&self);
+	int r = zone_net_check_host(zone_store_root(s), c, running, err);
+	if (r < 0)
+		return r;
+	/* The same address on the same bridge in another running zone is a conflict. */
+	_cleanup_strv_ char **names = NULL;
+	if ((r = zone_store_list(s, &names, err)) < 0)
+		return r;
+	for (char **z = names; *z; z++) {
+		if (!strcmp(*z, c->name))
+			continue;
+		_cleanup_status_ struct zone_status st = ZONE_STATUS_INIT;
+		_cleanup_config_ struct zone_config *o = NULL;
+		if (zone_store_load_status(s, *z, &st, NULL) < 0 || !zone_state_is_live(st.state) ||
+		    !zone_status_alive(&st) || zone_store_load_config(s, *z, &o, NULL) < 0 ||
+		    o->ip_type != ZONE_IP_EXCLUSIVE)
+			continue;
+		for (size_t i = 0; i < c->n_net; i++)
+			for (size_t k = 0; k < o->n_net; k++) {
+				const struct zone_net *x = &c->net[i], *y = &o->net[k];
+				if (x->address && y->address && x->bridge && y->bridge &&
+				    !strcmp(x->bridge, y->bridge) &&
+				    zone_net_same_address(x->address, y->address))
+					return zone_error_set(err, EADDRINUSE, "net[%zu].address: \"%s\": "
+							      "zone %s uses it on bridge %s too", i,
+							      x->address, o->name, x->bridge);
+			}
+	}
+	return 0;
 }

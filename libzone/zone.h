@@ -186,15 +186,24 @@ struct zone_status {
 #define ZONE_STATUS_INIT { .state = ZONE_STATE_CONFIGURED, .slot = -1 }
 /* Free what a record holds and make it fresh again (st must be initialized). */
 void zone_status_reset(struct zone_status *st);
+/* Is the zone's monitor (recorded pid and start time) still there? */
+bool zone_status_alive(const struct zone_status *st);
 
-/* An exclusive per-zone lock (OFD lock on index/NAME.lock). */
+/*
+ * Locks (see store.c for the one order they are taken in).  name == NULL is
+ * the store lock.  `verb` says why ("boot", "install"), for an error a
+ * waiter may print.  zone_store_lock() waits at most the store's lock
+ * timeout ($ZONES_LOCK_TIMEOUT seconds, default 30), then fails with
+ * -ETIMEDOUT and a message naming the holder's pid and verb.
+ */
 struct zone_lock;
-int zone_store_lock(struct zone_store *s, const char *name, struct zone_lock **out,
-		    struct zone_error *err);
+int zone_store_lock(struct zone_store *s, const char *name, const char *verb,
+		    struct zone_lock **out, struct zone_error *err);
 /* The same without waiting: -EAGAIN if another process holds it. */
-int zone_store_trylock(struct zone_store *s, const char *name, struct zone_lock **out,
-		       struct zone_error *err);
+int zone_store_trylock(struct zone_store *s, const char *name, const char *verb,
+		       struct zone_lock **out, struct zone_error *err);
 void zone_lock_release(struct zone_lock *l);
+void zone_store_set_lock_timeout(struct zone_store *s, int ms);
 
 int zone_store_exists(struct zone_store *s, const char *name);
 int zone_store_load_config(struct zone_store *s, const char *name,
@@ -221,7 +230,7 @@ int zone_store_claim_slot(struct zone_store *s, const char *name, int *slot,
 			  struct zone_error *err);
 /* First host uid of a slot's 65536-id range. */
 uint32_t zone_slot_uid_base(int slot);
-/* Remove a zone's index entries; the caller holds the store and zone locks. */
+/* Remove a zone's index entries; the caller holds the zone lock, then the store lock. */
 int zone_store_remove(struct zone_store *s, const char *name, struct zone_error *err);
 /* Atomic whole-file write: temp file in the same directory, fsync, rename, fsync dir. */
 int zone_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
@@ -284,9 +293,6 @@ int zone_runtime_net(struct zone_store *s, const char *name, json_t **out,
  */
 int zone_runtime_reconcile(struct zone_store *s, const char *name, bool wait,
 			   struct zone_error *err);
-/* Is the zone's monitor (recorded pid and start time) still there? */
-bool zone_status_alive(const struct zone_status *st);
-
 struct zone_login {
 	const char *user;      /* NULL: root */
 	char *const *argv;     /* NULL: the user's shell as a login shell */

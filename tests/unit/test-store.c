@@ -10,6 +10,7 @@
 #include <ftw.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -418,42 +419,67 @@ static void test_locks(struct zone_store *s)
 	struct zone_error err = { 0 };
 	struct zone_lock *l = NULL;
 
-	is_int(zone_store_lock(s, "nosuch", &l, &err), -ENOENT, "lock of a missing zone: -ENOENT");
+	is_int(zone_store_lock(s, "nosuch", "test", &l, &err), -ENOENT, "lock of a missing zone: -ENOENT");
 	is_int(err.code, ENOENT, "error code ENOENT");
 	is_str(err.msg, "zone nosuch: no such zone", "missing zone message");
 	ok(l == NULL, "no lock returned");
 	ok(!exists("index/nosuch.lock"), "no lock file created for a missing zone");
 
-	is_int(zone_store_lock(s, "../web", &l, &err), -EINVAL, "lock of an invalid name");
+	is_int(zone_store_lock(s, "../web", "test", &l, &err), -EINVAL, "lock of an invalid name");
 	ok(!exists("../web.lock") && !exists("index/../web.lock"), "no lock file for ../web");
 
-	is_int(zone_store_lock(s, "web", &l, &err), 0, "lock web");
+	is_int(zone_store_lock(s, "web", "test", &l, &err), 0, "lock web");
 	_cleanup_free_ char *lp = path("index/%s.lock", "web");
 	is_int(lock_held(lp), 1, "web.lock is held while locked");
 	/* OFD locks conflict between open file descriptions, even in one process */
 	struct zone_lock *t = NULL;
-	is_int(zone_store_trylock(s, "web", &t, &err), -EAGAIN, "trylock of a held lock: -EAGAIN");
+	is_int(zone_store_trylock(s, "web", "boot", &t, &err), -EAGAIN, "trylock of a held lock: -EAGAIN");
 	char want[512];
-	snprintf(want, sizeof(want), "lock %s: held by another process", lp);
-	is_str(err.msg, want, "trylock message names the lock file");
+	snprintf(want, sizeof(want), "zone web is busy: pid %d holds it for \"test\" (for 0 s)",
+		 (int)getpid());
+	is_str(err.msg, want, "trylock message names the holder's pid and verb");
 	ok(t == NULL, "trylock returned no lock");
+	/* a waiting lock gives up after the store's timeout, naming the holder */
+	zone_store_set_lock_timeout(s, 300);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	is_int(zone_store_lock(s, "web", "halt", &t, &err), -ETIMEDOUT, "a held lock times out");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	ok(ms >= 290 && ms < 2000, "after the timeout (waited %ld ms for 300)", ms);
+	snprintf(want, sizeof(want), "zone web is busy: pid %d holds it for \"test\"", (int)getpid());
+	ok(strncmp(err.msg, want, strlen(want)) == 0 && strstr(err.msg, "gave up after"),
+	   "timeout message names the holder: %s", err.msg);
+	ok(t == NULL, "no lock returned after a timeout");
+	/* the holder gone, a waiter gets it at once */
+	zone_lock_release(l);
+	l = NULL;
+	is_int(zone_store_lock(s, "web", "halt", &t, &err), 0, "the lock is had once released");
+	zone_lock_release(t);
+	t = NULL;
+	zone_store_set_lock_timeout(s, 30000);
+	is_int(zone_store_lock(s, "web", "test", &l, &err), 0, "lock web again");
 	zone_lock_release(l);
 	l = NULL;
 	is_int(lock_held(lp), 0, "web.lock is free after release");
-	is_int(zone_store_trylock(s, "web", &t, &err), 0, "trylock of a free lock");
+	is_int(zone_store_trylock(s, "web", "test", &t, &err), 0, "trylock of a free lock");
 	zone_lock_release(t);
-	is_int(zone_store_trylock(s, "nosuch", &t, &err), -ENOENT, "trylock of a missing zone");
+	is_int(zone_store_trylock(s, "nosuch", "test", &t, &err), -ENOENT, "trylock of a missing zone");
 	ok(!exists("index/nosuch.lock"), "no lock file created by trylock either");
 	zone_lock_release(NULL);
 
-	is_int(zone_store_lock(s, NULL, &l, &err), 0, "store lock");
+	is_int(zone_store_lock(s, NULL, "test", &l, &err), 0, "store lock");
 	_cleanup_free_ char *sl = zone_strdup_printf("%s/.lock", root);
 	is_int(lock_held(sl), 1, "store .lock is held");
 	struct zone_lock *zl = NULL;
-	is_int(zone_store_lock(s, "web", &zl, &err), 0, "zone lock under the store lock");
-	is_int(lock_held(lp), 1, "both held");
-	zone_lock_release(zl);
 	zone_lock_release(l);
+	/* the one order: a zone lock, then the store lock */
+	is_int(zone_store_lock(s, "web", "test", &zl, &err), 0, "zone lock");
+	is_int(zone_store_lock(s, NULL, "test", &l, &err), 0, "store lock under the zone lock");
+	is_int(lock_held(sl), 1, "store .lock is held");
+	is_int(lock_held(lp), 1, "both held");
+	zone_lock_release(l);
+	zone_lock_release(zl);
 	is_int(lock_held(sl), 0, "store .lock free after release");
 }
 
