@@ -314,7 +314,7 @@ static void undo_monitor(struct boot *b);
  */
 static int step_cgroup(struct boot *b, struct zone_error *err)
 {
-	int r = zone_cgroup_create(zone_store_root(b->s), b->name, &b->cfg->limits,
+	int r = zone_cgroup_create(zone_store_root(b->s), b->cfg, b->plan.mounts,
 				   &b->plan.cgroups, err);
 	if (r < 0)
 		return r;

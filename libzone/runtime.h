@@ -16,7 +16,8 @@
 
 /* ---- cgroup.c ---- */
 char *zone_cgroup_tag(const char *root);
-int zone_cgroup_create(const char *root, const char *name, const struct zone_limits *l,
+/* c: the zone's limits and devices[]; policy_mounts: policy/mounts.json */
+int zone_cgroup_create(const char *root, const struct zone_config *c, json_t *policy_mounts,
 		       json_t **paths, struct zone_error *err);
 int zone_cgroup_attach(json_t *paths, pid_t pid, struct zone_error *err);
 int zone_cgroup_destroy(json_t *paths, struct zone_error *err);
