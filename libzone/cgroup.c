@@ -14,9 +14,13 @@
  *   P/zones-TAG.supervisor, a leaf of its own (zone_cgroup_enter_supervisor).
  *   Which: pure v2 uses the unified hierarchy with the controllers our
  *   parent offers.  Hybrid and v1 hosts use the v1 hierarchies memory,
- *   cpu, cpuacct, pids (always, for stat), cpuset and blkio (only when a
- *   limit needs them).  The unified hierarchy of a hybrid host, which has no
- *   controllers, is not used.
+ *   cpu, cpuacct, pids (always, for stat), devices (always), cpuset and
+ *   blkio (only when a limit needs them).  The unified hierarchy of a hybrid
+ *   host, which has no controllers, is not used.
+ *   Devices: the zone's device allow-list (devices.c) goes into the v1
+ *   devices leaf, or on pure v2 is a BPF program attached to the zone's
+ *   cgroup, both before the paths are handed on: no zone process is in the
+ *   cgroup without it.
  *   Record: the directories created are returned as a JSON array of
  *   absolute paths; the runtime stores it in the zone's state so that
  *   halt, login and stat use exactly what boot made, even if the daemon
@@ -45,9 +49,9 @@
 #include "runtime.h"
 
 /* v1 controllers, in the order their directories are created. */
-enum { CG_MEMORY, CG_CPU, CG_CPUACCT, CG_PIDS, CG_CPUSET, CG_BLKIO, _CG_MAX };
-static const char *const v1_names[_CG_MAX] = { "memory", "cpu", "cpuacct", "pids", "cpuset",
-					       "blkio" };
+enum { CG_MEMORY, CG_CPU, CG_CPUACCT, CG_PIDS, CG_DEVICES, CG_CPUSET, CG_BLKIO, _CG_MAX };
+static const char *const v1_names[_CG_MAX] = { "memory", "cpu", "cpuacct", "pids", "devices",
+					       "cpuset", "blkio" };
 
 struct hierarchy {
 	char *parent; /* absolute directory of our own cgroup in it */
@@ -466,10 +470,14 @@ static int make_dirs(const char *parent, const char *tag, const char *name, json
 }
 
 static int apply_v1(struct layout *lay, const char *tag, const char *name,
-		    const struct zone_limits *l, json_t *paths, struct zone_error *err)
+		    const struct zone_limits *l, const struct zone_devrules *devs, json_t *paths,
+		    struct zone_error *err)
 {
 	char buf[64];
 	int r;
+	if (!lay->v1[CG_DEVICES].parent)
+		return zone_error_set(err, ENOENT, "cgroup: the v1 devices controller is not "
+				      "mounted: the zone's device list cannot be enforced");
 	for (int i = 0; i < _CG_MAX; i++) {
 		if (!lay->v1[i].parent)
 			continue;
@@ -520,6 +528,10 @@ static int apply_v1(struct layout *lay, const char *tag, const char *name,
 				if ((r = cg_write(dir, "pids.max", buf, err)) < 0)
 					return zone_error_wrap(err, "limits.max_processes");
 			}
+			break;
+		case CG_DEVICES:
+			if ((r = zone_devices_apply_v1(dir, devs, err)) < 0)
+				return r;
 			break;
 		case CG_CPUSET: {
 			_cleanup_free_ char *mid = zone_strdup_printf("%s/%s", lay->v1[i].parent, tag);
@@ -597,7 +609,8 @@ static int v2_enable(struct layout *lay, const char *want, struct zone_error *er
 }
 
 static int apply_v2(struct layout *lay, const char *tag, const char *name,
-		    const struct zone_limits *l, json_t *paths, struct zone_error *err)
+		    const struct zone_limits *l, const struct zone_devrules *devs, json_t *paths,
+		    struct zone_error *err)
 {
 	int r = v2_enable(lay, "cpu memory pids cpuset io", err);
 	if (r < 0)
@@ -626,6 +639,8 @@ static int apply_v2(struct layout *lay, const char *tag, const char *name,
 	if ((r = cg_mkdir(dir, err)) < 0)
 		return r;
 	json_array_append_new(paths, json_string(dir));
+	if ((r = zone_devices_attach_v2(dir, devs, err)) < 0)
+		return r;
 
 	char buf[64];
 	struct { uint64_t v; const char *file, *field; } simple[] = {
@@ -668,12 +683,19 @@ static int apply_v2(struct layout *lay, const char *tag, const char *name,
 	return 0;
 }
 
-int zone_cgroup_create(const char *root, const char *name, const struct zone_limits *l,
+int zone_cgroup_create(const char *root, const struct zone_config *c, json_t *policy_mounts,
 		       json_t **out, struct zone_error *err)
 {
+	const char *name = c->name;
+	const struct zone_limits *l = &c->limits;
+	/* first: a missing device fails the boot before anything is made */
+	_cleanup_(zone_devrules_free) struct zone_devrules devs = { 0 };
+	int r = zone_devices_rules(c->devices, c->n_devices,
+				   json_object_get(policy_mounts, "devices"), &devs, err);
+	if (r < 0)
+		return r;
 	struct layout lay;
-	int r = detect(&lay, err);
-	if (r < 0) {
+	if ((r = detect(&lay, err)) < 0) {
 		layout_free(&lay);
 		return r;
 	}
@@ -684,8 +706,8 @@ int zone_cgroup_create(const char *root, const char *name, const struct zone_lim
 		json_decref(paths);
 		return zone_error_set(err, ENOMEM, "out of memory");
 	}
-	r = lay.v2 ? apply_v2(&lay, tag, name, l, paths, err) :
-		     apply_v1(&lay, tag, name, l, paths, err);
+	r = lay.v2 ? apply_v2(&lay, tag, name, l, &devs, paths, err) :
+		     apply_v1(&lay, tag, name, l, &devs, paths, err);
 	layout_free(&lay);
 	if (r < 0) {
 		zone_cgroup_destroy(paths, NULL); /* roll back what we made */

@@ -325,7 +325,7 @@ static int step_seccomp(struct zone_boot *b, struct zone_error *err)
  */
 static int step_cgroup(struct zone_boot *b, struct zone_error *err)
 {
-	int r = zone_cgroup_create(zone_store_root(b->s), b->name, &b->cfg->limits,
+	int r = zone_cgroup_create(zone_store_root(b->s), b->cfg, b->plan.mounts,
 				   &b->plan.cgroups, err);
 	if (r < 0)
 		return r;

@@ -16,7 +16,8 @@
 
 /* ---- cgroup.c ---- */
 char *zone_cgroup_tag(const char *root);
-int zone_cgroup_create(const char *root, const char *name, const struct zone_limits *l,
+/* c: the zone's limits and devices[]; policy_mounts: policy/mounts.json */
+int zone_cgroup_create(const char *root, const struct zone_config *c, json_t *policy_mounts,
 		       json_t **paths, struct zone_error *err);
 int zone_cgroup_attach(json_t *paths, pid_t pid, struct zone_error *err);
 int zone_cgroup_destroy(json_t *paths, struct zone_error *err);
@@ -29,6 +30,32 @@ int zone_cgroup_join_files(char *const *files, struct zone_error *err);
 int zone_cgroup_stat(json_t *paths, json_t **out, struct zone_error *err);
 int zone_cgroup_mounts(json_t *paths, json_t **out, struct zone_error *err);
 int zone_cgroup_pids(json_t *paths, pid_t **out, size_t *n, struct zone_error *err);
+
+/* ---- devices.c: the device allow-list, enforced by the zone's cgroup ---- */
+/* access bits: the values of BPF_DEVCG_ACC_* */
+enum { ZONE_DEV_MKNOD = 1, ZONE_DEV_READ = 2, ZONE_DEV_WRITE = 4 };
+struct zone_devrule {
+	char type;       /* 'c' or 'b' */
+	int64_t major;   /* -1: any */
+	int64_t minor;   /* -1: any */
+	unsigned access; /* ZONE_DEV_* */
+	ssize_t src;     /* index in devices[], -1 for the defaults */
+};
+struct zone_devrules {
+	struct zone_devrule *v;
+	size_t n;
+};
+struct bpf_insn;
+/* policy: the "devices" array of policy/mounts.json */
+int zone_devices_rules(const struct zone_device *devs, size_t n, json_t *policy,
+		       struct zone_devrules *out, struct zone_error *err);
+void zone_devrules_free(struct zone_devrules *r);
+/* "c 1:3 rwm" (v1's devices.list format) into buf; returns buf */
+const char *zone_devrule_format(const struct zone_devrule *d, char *buf, size_t len);
+int zone_devices_apply_v1(const char *dir, const struct zone_devrules *r, struct zone_error *err);
+int zone_devices_attach_v2(const char *dir, const struct zone_devrules *r, struct zone_error *err);
+/* The v2 program's instructions (malloc'd); -ENOMEM. */
+int zone_devices_program(const struct zone_devrules *r, struct bpf_insn **out, size_t *n);
 
 /* ---- net.c ---- */
 char *zone_net_host_ifname(const char *root, const char *zone, size_t index);
