@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * api.h - internal interface between the request dispatcher (api.c) and the
- * method implementations (api_config.c, api_runtime.c).
+ * method implementations (api_config.c, api_runtime.c).  None of this is
+ * exported from libzone.so: zone_api_call and zone_api_has_method (zone.h)
+ * are the API's entry points.
  */
 #ifndef ZONE_API_H
 #define ZONE_API_H
