@@ -11,8 +11,9 @@
  *
  * ABI: libzone.so exports exactly the functions declared here, under the
  * symbol version LIBZONE_1 (libzone.sym); everything else in the library is
- * hidden.  A function added here goes into libzone.sym too; after a
- * release, a new or changed function goes into a new version node there.
+ * hidden.  A function added here goes into libzone.sym too (the unit test
+ * abi-check fails otherwise); after a release, a new or changed function
+ * goes into a new version node there.
  */
 #ifndef LIBZONE_ZONE_H
 #define LIBZONE_ZONE_H
