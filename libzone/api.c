@@ -24,8 +24,8 @@
 
 /* ---- params -------------------------------------------------------------------- */
 
-int api_param_str(json_t *params, const char *key, bool required, const char **out,
-		  struct zone_error *err)
+int zone_api_param_str(json_t *params, const char *key, bool required, const char **out,
+		       struct zone_error *err)
 {
 	json_t *v = json_object_get(params, key);
 	if (!v || json_is_null(v)) {
@@ -39,7 +39,7 @@ int api_param_str(json_t *params, const char *key, bool required, const char **o
 }
 
 /* A NULL-terminated vector view (strings owned by params) of an array of strings. */
-int api_param_strv(json_t *params, const char *key, char ***out, struct zone_error *err)
+int zone_api_param_strv(json_t *params, const char *key, char ***out, struct zone_error *err)
 {
 	json_t *a = json_object_get(params, key);
 	*out = NULL;
@@ -62,7 +62,7 @@ int api_param_strv(json_t *params, const char *key, char ***out, struct zone_err
 	return 0;
 }
 
-int api_param_bool(json_t *params, const char *key, bool *out, struct zone_error *err)
+int zone_api_param_bool(json_t *params, const char *key, bool *out, struct zone_error *err)
 {
 	json_t *v = json_object_get(params, key);
 	*out = false;
@@ -74,8 +74,8 @@ int api_param_bool(json_t *params, const char *key, bool *out, struct zone_error
 	return 0;
 }
 
-int api_param_uint(json_t *params, const char *key, uint64_t max, uint64_t *out,
-		   struct zone_error *err)
+int zone_api_param_uint(json_t *params, const char *key, uint64_t max, uint64_t *out,
+			struct zone_error *err)
 {
 	json_t *v = json_object_get(params, key);
 	if (!v || json_is_null(v))
@@ -88,9 +88,9 @@ int api_param_uint(json_t *params, const char *key, uint64_t max, uint64_t *out,
 	return 0;
 }
 
-int api_param_name(json_t *params, const char **name, struct zone_error *err)
+int zone_api_param_name(json_t *params, const char **name, struct zone_error *err)
 {
-	int r = api_param_str(params, "name", true, name, err);
+	int r = zone_api_param_str(params, "name", true, name, err);
 	if (r < 0)
 		return r;
 	return zone_name_validate(*name, err);
@@ -109,7 +109,7 @@ static bool caller_in_group(const struct zone_caller *c, gid_t g)
 }
 
 /* Auths the caller holds on this zone (root holds all). */
-unsigned api_caller_auths(const struct zone_caller *c, const struct zone_config *cfg)
+unsigned zone_api_caller_auths(const struct zone_caller *c, const struct zone_config *cfg)
 {
 	if (c->uid == 0)
 		return ZONE_AUTH_LOGIN | ZONE_AUTH_MANAGE | ZONE_AUTH_CLONE;
@@ -133,8 +133,8 @@ unsigned api_caller_auths(const struct zone_caller *c, const struct zone_config 
 	return auths;
 }
 
-int api_require_root(struct zone_ctx *ctx, const char *what, const char *name,
-		     struct zone_error *err)
+int zone_api_require_root(struct zone_ctx *ctx, const char *what, const char *name,
+			  struct zone_error *err)
 {
 	if (ctx->caller.uid == 0)
 		return 0;
@@ -142,10 +142,10 @@ int api_require_root(struct zone_ctx *ctx, const char *what, const char *name,
 			      name);
 }
 
-int api_require_auth(struct zone_ctx *ctx, const struct zone_config *cfg, unsigned need,
-		     const char *what, struct zone_error *err)
+int zone_api_require_auth(struct zone_ctx *ctx, const struct zone_config *cfg, unsigned need,
+			  const char *what, struct zone_error *err)
 {
-	if ((api_caller_auths(&ctx->caller, cfg) & need) == need)
+	if ((zone_api_caller_auths(&ctx->caller, cfg) & need) == need)
 		return 0;
 	char buf[64];
 	return zone_error_set(err, EPERM, "%s %s: permission denied (needs the \"%s\" authorization)",
@@ -154,16 +154,29 @@ int api_require_auth(struct zone_ctx *ctx, const struct zone_config *cfg, unsign
 
 /* ---- dispatch ------------------------------------------------------------------- */
 
-static const struct api_method methods[] = {
-	{ "create", api_create },   { "delete", api_delete },   { "list", api_list },
-	{ "show", api_show },       { "set", api_set },         { "add", api_add },
-	{ "remove", api_remove },   { "verify", api_verify },   { "mark", api_mark },
-	{ "install", api_install }, { "uninstall", api_uninstall },
-	{ "boot", api_boot },       { "halt", api_halt },       { "shutdown", api_shutdown },
-	{ "reboot", api_reboot },   { "ps", api_ps },           { "stat", api_stat },
-	{ "net", api_net },
-	{ "admin_add", api_admin_add }, { "admin_remove", api_admin_remove },
-	{ "admin_list", api_admin_list }, { "authorize", api_authorize },
+static const struct zone_api_method methods[] = {
+	{ "create", zone_api_create },
+	{ "delete", zone_api_delete },
+	{ "list", zone_api_list },
+	{ "show", zone_api_show },
+	{ "set", zone_api_set },
+	{ "add", zone_api_add },
+	{ "remove", zone_api_remove },
+	{ "verify", zone_api_verify },
+	{ "mark", zone_api_mark },
+	{ "install", zone_api_install },
+	{ "uninstall", zone_api_uninstall },
+	{ "boot", zone_api_boot },
+	{ "halt", zone_api_halt },
+	{ "shutdown", zone_api_shutdown },
+	{ "reboot", zone_api_reboot },
+	{ "ps", zone_api_ps },
+	{ "stat", zone_api_stat },
+	{ "net", zone_api_net },
+	{ "admin_add", zone_api_admin_add },
+	{ "admin_remove", zone_api_admin_remove },
+	{ "admin_list", zone_api_admin_list },
+	{ "authorize", zone_api_authorize },
 };
 
 bool zone_api_has_method(const char *method)

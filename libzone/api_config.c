@@ -129,18 +129,18 @@ static int apply_defaults(struct zone_store *s, json_t *j, const char *name)
 	return 0;
 }
 
-int api_create(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_create(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	const char *name, *brand;
-	int r = api_param_name(params, &name, err);
+	int r = zone_api_param_name(params, &name, err);
 	if (r < 0)
 		return r;
-	if ((r = api_require_root(ctx, "create", name, err)) < 0)
+	if ((r = zone_api_require_root(ctx, "create", name, err)) < 0)
 		return r;
-	if ((r = api_param_str(params, "brand", false, &brand, err)) < 0)
+	if ((r = zone_api_param_str(params, "brand", false, &brand, err)) < 0)
 		return r;
 	_cleanup_free_ char **sets = NULL;
-	if ((r = api_param_strv(params, "set", &sets, err)) < 0)
+	if ((r = zone_api_param_strv(params, "set", &sets, err)) < 0)
 		return r;
 	json_t *from = json_object_get(params, "config");
 	if (json_is_null(from))
@@ -207,13 +207,13 @@ int api_create(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone
 	return 0;
 }
 
-int api_delete(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_delete(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	const char *name;
-	int r = api_param_name(params, &name, err);
+	int r = zone_api_param_name(params, &name, err);
 	if (r < 0)
 		return r;
-	if ((r = api_require_root(ctx, "delete", name, err)) < 0)
+	if ((r = zone_api_require_root(ctx, "delete", name, err)) < 0)
 		return r;
 	/* The lock order (store.c): the zone's lock, then the store's. */
 	_cleanup_lock_ struct zone_lock *zl = NULL, *sl = NULL;
@@ -237,7 +237,7 @@ int api_delete(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone
 	return 0;
 }
 
-int api_list(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_list(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	_cleanup_strv_ char **names = NULL;
 	int r = zone_store_list(ctx->store, &names, err);
@@ -249,7 +249,7 @@ int api_list(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_e
 			struct zone_config *c = NULL;
 			if (zone_store_load_config(ctx->store, *n, &c, NULL) < 0)
 				continue;
-			unsigned a = api_caller_auths(&ctx->caller, c);
+			unsigned a = zone_api_caller_auths(&ctx->caller, c);
 			zone_config_free(c);
 			if (!a)
 				continue;
@@ -269,8 +269,8 @@ static int load_for(struct zone_ctx *ctx, const char *verb, const char *name, un
 	int r = zone_store_load_config(ctx->store, name, c, err);
 	if (r < 0)
 		return zone_error_wrap(err, "%s", verb);
-	r = need ? api_require_auth(ctx, *c, need, verb, err) :
-		   api_require_root(ctx, verb, name, err);
+	r = need ? zone_api_require_auth(ctx, *c, need, verb, err) :
+		   zone_api_require_root(ctx, verb, name, err);
 	if (r < 0) {
 		zone_config_free(*c);
 		*c = NULL;
@@ -278,10 +278,10 @@ static int load_for(struct zone_ctx *ctx, const char *verb, const char *name, un
 	return r;
 }
 
-int api_show(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_show(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	const char *name;
-	int r = api_param_name(params, &name, err);
+	int r = zone_api_param_name(params, &name, err);
 	if (r < 0)
 		return r;
 	struct zone_config *c = NULL;
@@ -289,7 +289,7 @@ int api_show(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_e
 	if (ctx->caller.uid != 0) {
 		if ((r = zone_store_load_config(ctx->store, name, &c, err)) < 0)
 			return zone_error_wrap(err, "show");
-		if (!(api_caller_auths(&ctx->caller, c) & any)) {
+		if (!(zone_api_caller_auths(&ctx->caller, c) & any)) {
 			zone_config_free(c);
 			return zone_error_set(err, EPERM,
 					      "show %s: permission denied (needs an authorization on "
@@ -311,10 +311,10 @@ static int edit_config(struct zone_ctx *ctx, json_t *params, const char *verb, e
 		       json_t **reply, struct zone_error *err)
 {
 	const char *name;
-	int r = api_param_name(params, &name, err);
+	int r = zone_api_param_name(params, &name, err);
 	if (r < 0)
 		return r;
-	if ((r = api_require_root(ctx, verb, name, err)) < 0)
+	if ((r = zone_api_require_root(ctx, verb, name, err)) < 0)
 		return r;
 	struct zone_lock *zl = NULL;
 	if ((r = zone_store_lock(ctx->store, name, verb, &zl, err)) < 0)
@@ -389,7 +389,7 @@ out:
 static int do_set(json_t *j, json_t *params, struct zone_error *err)
 {
 	_cleanup_free_ char **as = NULL;
-	int r = api_param_strv(params, "assignments", &as, err);
+	int r = zone_api_param_strv(params, "assignments", &as, err);
 	if (r < 0)
 		return r;
 	if (!as || !as[0])
@@ -403,11 +403,11 @@ static int do_set(json_t *j, json_t *params, struct zone_error *err)
 static int do_add_remove(json_t *j, json_t *params, bool add, struct zone_error *err)
 {
 	const char *kind;
-	int r = api_param_str(params, "kind", true, &kind, err);
+	int r = zone_api_param_str(params, "kind", true, &kind, err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char **as = NULL;
-	if ((r = api_param_strv(params, "properties", &as, err)) < 0)
+	if ((r = zone_api_param_strv(params, "properties", &as, err)) < 0)
 		return r;
 	return add ? zone_config_json_add(j, kind, as, err) :
 		     zone_config_json_remove(j, kind, as, err);
@@ -423,25 +423,25 @@ static int do_remove(json_t *j, json_t *params, struct zone_error *err)
 	return do_add_remove(j, params, false, err);
 }
 
-int api_set(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_set(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	return edit_config(ctx, params, "set", do_set, reply, err);
 }
 
-int api_add(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_add(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	return edit_config(ctx, params, "add", do_add, reply, err);
 }
 
-int api_remove(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_remove(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	return edit_config(ctx, params, "remove", do_remove, reply, err);
 }
 
-int api_verify(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_verify(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	const char *name;
-	int r = api_param_name(params, &name, err);
+	int r = zone_api_param_name(params, &name, err);
 	if (r < 0)
 		return r;
 	struct zone_config *c = NULL;
@@ -462,15 +462,15 @@ int api_verify(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone
 	return 0;
 }
 
-int api_mark(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_mark(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	const char *name, *state;
-	int r = api_param_name(params, &name, err);
+	int r = zone_api_param_name(params, &name, err);
 	if (r < 0)
 		return r;
-	if ((r = api_param_str(params, "state", true, &state, err)) < 0)
+	if ((r = zone_api_param_str(params, "state", true, &state, err)) < 0)
 		return r;
-	if ((r = api_require_root(ctx, "mark", name, err)) < 0)
+	if ((r = zone_api_require_root(ctx, "mark", name, err)) < 0)
 		return r;
 	enum zone_state to = zone_state_from_string(state);
 	if (to != ZONE_STATE_INCOMPLETE && to != ZONE_STATE_INSTALLED) {
@@ -522,8 +522,8 @@ out:
 static json_t *admin_entry(json_t *j, json_t *params, bool create, struct zone_error *err)
 {
 	const char *user = NULL, *group = NULL;
-	if (api_param_str(params, "user", false, &user, err) < 0 ||
-	    api_param_str(params, "group", false, &group, err) < 0)
+	if (zone_api_param_str(params, "user", false, &user, err) < 0 ||
+	    zone_api_param_str(params, "group", false, &group, err) < 0)
 		return NULL;
 	if (!!user == !!group) {
 		zone_error_set(err, EINVAL, "admin: give exactly one of --user and --group");
@@ -604,21 +604,23 @@ static int do_admin_remove(json_t *j, json_t *params, struct zone_error *err)
 	return 0;
 }
 
-int api_admin_add(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_admin_add(struct zone_ctx *ctx, json_t *params, json_t **reply,
+		       struct zone_error *err)
 {
 	return edit_config(ctx, params, "admin add", do_admin_add, reply, err);
 }
 
-int api_admin_remove(struct zone_ctx *ctx, json_t *params, json_t **reply,
-		     struct zone_error *err)
+int zone_api_admin_remove(struct zone_ctx *ctx, json_t *params, json_t **reply,
+			  struct zone_error *err)
 {
 	return edit_config(ctx, params, "admin remove", do_admin_remove, reply, err);
 }
 
-int api_admin_list(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_admin_list(struct zone_ctx *ctx, json_t *params, json_t **reply,
+			struct zone_error *err)
 {
 	json_t *r = NULL;
-	int rc = api_show(ctx, params, &r, err);
+	int rc = zone_api_show(ctx, params, &r, err);
 	if (rc < 0)
 		return rc;
 	json_t *admins = json_object_get(json_object_get(r, "config"), "admins");

@@ -19,12 +19,12 @@ static int authorize(struct zone_ctx *ctx, const char *verb, const char *name, u
 		     struct zone_error *err)
 {
 	if (!need)
-		return api_require_root(ctx, verb, name, err);
+		return zone_api_require_root(ctx, verb, name, err);
 	struct zone_config *c = NULL;
 	int r = zone_store_load_config(ctx->store, name, &c, err);
 	if (r < 0)
 		return zone_error_wrap(err, "%s", verb);
-	unsigned have = api_caller_auths(&ctx->caller, c);
+	unsigned have = zone_api_caller_auths(&ctx->caller, c);
 	zone_config_free(c);
 	if (have & need)
 		return 0;
@@ -39,7 +39,7 @@ static int simple(struct zone_ctx *ctx, json_t *params, json_t **reply, struct z
 		  int (*fn)(struct zone_store *, const char *, struct zone_error *))
 {
 	const char *name;
-	int r = api_param_name(params, &name, err);
+	int r = zone_api_param_name(params, &name, err);
 	if (r < 0 || (r = authorize(ctx, verb, name, need, err)) < 0)
 		return r;
 	if ((r = fn(ctx->store, name, err)) < 0)
@@ -54,7 +54,7 @@ static int simple(struct zone_ctx *ctx, json_t *params, json_t **reply, struct z
 	return 0;
 }
 
-int api_install(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_install(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	return simple(ctx, params, reply, err, "install", 0, zone_runtime_install);
 }
@@ -66,20 +66,21 @@ static int uninstall_fn(struct zone_store *s, const char *name, struct zone_erro
 	return zone_runtime_uninstall(s, name, force_flag, err);
 }
 
-int api_uninstall(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_uninstall(struct zone_ctx *ctx, json_t *params, json_t **reply,
+		       struct zone_error *err)
 {
-	int r = api_param_bool(params, "force", &force_flag, err);
+	int r = zone_api_param_bool(params, "force", &force_flag, err);
 	if (r < 0)
 		return r;
 	return simple(ctx, params, reply, err, "uninstall", 0, uninstall_fn);
 }
 
-int api_boot(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_boot(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	return simple(ctx, params, reply, err, "boot", ZONE_AUTH_MANAGE, zone_runtime_boot);
 }
 
-int api_halt(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_halt(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	return simple(ctx, params, reply, err, "halt", ZONE_AUTH_MANAGE, zone_runtime_halt);
 }
@@ -99,18 +100,18 @@ static int reboot_fn(struct zone_store *s, const char *name, struct zone_error *
 static int get_timeout(json_t *params, struct zone_error *err)
 {
 	uint64_t t = 60;
-	int r = api_param_uint(params, "timeout", 86400, &t, err);
+	int r = zone_api_param_uint(params, "timeout", 86400, &t, err);
 	timeout_param = (unsigned)t;
 	return r;
 }
 
-int api_shutdown(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_shutdown(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	int r = get_timeout(params, err);
 	return r < 0 ? r : simple(ctx, params, reply, err, "shutdown", ZONE_AUTH_MANAGE, shutdown_fn);
 }
 
-int api_reboot(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_reboot(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	int r = get_timeout(params, err);
 	return r < 0 ? r : simple(ctx, params, reply, err, "reboot", ZONE_AUTH_MANAGE, reboot_fn);
@@ -121,36 +122,37 @@ static int observe(struct zone_ctx *ctx, json_t *params, json_t **reply, struct 
 		   int (*fn)(struct zone_store *, const char *, json_t **, struct zone_error *))
 {
 	const char *name;
-	int r = api_param_name(params, &name, err);
+	int r = zone_api_param_name(params, &name, err);
 	if (r < 0 ||
 	    (r = authorize(ctx, verb, name, ZONE_AUTH_MANAGE | ZONE_AUTH_LOGIN, err)) < 0)
 		return r;
 	return fn(ctx->store, name, reply, err);
 }
 
-int api_ps(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_ps(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	return observe(ctx, params, reply, err, "ps", zone_runtime_ps);
 }
 
-int api_stat(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_stat(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	return observe(ctx, params, reply, err, "stat", zone_runtime_stat);
 }
 
-int api_net(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_net(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	return observe(ctx, params, reply, err, "net", zone_runtime_net);
 }
 
 /* Is the caller allowed `auth` (login, manage, clone) on the zone?  For
  * zoned's sessions (login, console), which do their work outside the API. */
-int api_authorize(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
+int zone_api_authorize(struct zone_ctx *ctx, json_t *params, json_t **reply,
+		       struct zone_error *err)
 {
 	const char *name, *auth, *verb = NULL;
-	int r = api_param_name(params, &name, err);
-	if (r < 0 || (r = api_param_str(params, "auth", true, &auth, err)) < 0 ||
-	    (r = api_param_str(params, "verb", false, &verb, err)) < 0)
+	int r = zone_api_param_name(params, &name, err);
+	if (r < 0 || (r = zone_api_param_str(params, "auth", true, &auth, err)) < 0 ||
+	    (r = zone_api_param_str(params, "verb", false, &verb, err)) < 0)
 		return r;
 	static const struct { const char *n; unsigned bit; } auths[] = {
 		{ "login", ZONE_AUTH_LOGIN }, { "manage", ZONE_AUTH_MANAGE }, { "clone", ZONE_AUTH_CLONE },

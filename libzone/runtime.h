@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include <jansson.h>
 
+#include "private.h" /* zoned's cgroup calls, the socket plumbing */
 #include "zone.h"
 
 /* ---- cgroup.c ---- */
@@ -21,8 +22,6 @@ int zone_cgroup_create(const char *root, const struct zone_config *c, json_t *po
 		       json_t **paths, struct zone_error *err);
 int zone_cgroup_attach(json_t *paths, pid_t pid, struct zone_error *err);
 int zone_cgroup_destroy(json_t *paths, struct zone_error *err);
-void zone_cgroup_release(const char *root);
-int zone_cgroup_enter_supervisor(const char *root, struct zone_error *err);
 int zone_cgroup_join_self(json_t *paths, struct zone_error *err);
 bool zone_cgroup_is_v1(json_t *paths);
 char **zone_cgroup_self_files(json_t *paths);
@@ -102,14 +101,6 @@ int zone_open_in_root(int rootfd, const char *path, int flags);
 pid_t zone_clone3(uint64_t flags, int *pidfd);
 /* sendmsg() with descriptors (SCM_RIGHTS); returns bytes sent or -errno. */
 ssize_t zone_sendmsg_fds(int sock, const void *buf, size_t len, const int *fds, size_t n);
-int zone_send_fds(int sock, const char *msg, const int *fds, size_t n);
-/* Receive a message (NUL-terminated into buf) and up to *n fds. */
-ssize_t zone_recv_fds(int sock, char *buf, size_t len, int *fds, size_t *n);
-/* A sockaddr for a path of any length (longer ones through a directory fd). */
-struct sockaddr_un;
-int zone_sockaddr_un(const char *path, struct sockaddr_un *sa, int *dirfd);
-/* A connected stream socket to the Unix socket at path, or -errno. */
-int zone_unix_connect(const char *path);
 int zone_pidfd_open(pid_t pid);
 int zone_pidfd_send_signal(int pidfd, int sig);
 /* Open a pidfd for pid only if its start time is `start` (no pid reuse). */

@@ -8,6 +8,12 @@
  *    names the field and the value;
  *  - the library never prints, logs or exits;
  *  - names are zone_<noun>_<verb>; the noun names the source file.
+ *
+ * ABI: libzone.so exports exactly the functions declared here, under the
+ * symbol version LIBZONE_1 (libzone.sym); everything else in the library is
+ * hidden.  A function added here goes into libzone.sym too (the unit test
+ * abi-check fails otherwise); after a release, a new or changed function
+ * goes into a new version node there.
  */
 #ifndef LIBZONE_ZONE_H
 #define LIBZONE_ZONE_H
@@ -21,6 +27,15 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/*
+ * libzone is built with -fvisibility=hidden; everything declared from here to
+ * the pop below is its API and gets default visibility, in the library (so
+ * the compiler knows what is exported and calls the rest directly) and in a
+ * program that includes this header while building with hidden visibility
+ * itself.  libzone.sym then decides what the linker exports.
+ */
+#pragma GCC visibility push(default)
 
 /* ---- errors (error.c) ---------------------------------------------- */
 
@@ -350,6 +365,8 @@ struct zone_ctx {
 bool zone_api_has_method(const char *method);
 int zone_api_call(struct zone_ctx *ctx, const char *method, json_t *params,
 		  json_t **reply, struct zone_error *err);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -21,8 +21,7 @@
 #include <unistd.h>
 
 #include "zonectl.h"
-#include "util.h"
-#include "runtime.h"
+#include "private.h"
 
 #ifndef ZONES_SBINDIR
 #define ZONES_SBINDIR "/usr/local/sbin"

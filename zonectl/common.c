@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "zonectl.h"
-#include "util.h"
+#include "private.h"
 
 int zctl_bad_option(const char *cmd, int c, char **argv)
 {

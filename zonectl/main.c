@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "zonectl.h"
-#include "util.h"
+#include "private.h"
 
 const char *zctl_root;
 

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "zonectl.h"
-#include "util.h"
+#include "private.h"
 
 static struct termios saved;
 static bool raw;

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "zoned.h"
-#include "util.h"
+#include "private.h"
 
 void zoned_log(struct zoned *d, const char *fmt, ...)
 {

@@ -51,8 +51,7 @@
 #include <unistd.h>
 
 #include "zoned.h"
-#include "util.h"
-#include "runtime.h"
+#include "private.h"
 
 #define MAX_PER_UID 64
 #define MAX_UNPRIV 512

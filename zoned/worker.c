@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #include "zoned.h"
-#include "util.h"
+#include "private.h"
 
 #define FIRST_REQUEST_MS 5000  /* slowloris: a request must arrive this fast */
 #define IDLE_MS 30000          /* between requests on one connection */
