@@ -243,6 +243,7 @@ struct zone_brand {
 	char **default_limitpriv;
 	char **ro_binds;      /* host directories bind-mounted read-only (sparse) */
 	char *personality;    /* "linux" | "linux32" */
+	bool needs_ia32;      /* its programs are i386 ones: the host must run them */
 	char *kernel_version; /* lx: release to present, NULL = host's */
 };
 
