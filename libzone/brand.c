@@ -81,6 +81,17 @@ static int opt_str(json_t *j, const char *key, char **out)
 	return *out ? 0 : -ENOMEM;
 }
 
+static int opt_bool(json_t *j, const char *key, bool *out)
+{
+	json_t *v = json_object_get(j, key);
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v))
+		return -EINVAL;
+	*out = json_is_true(v);
+	return 0;
+}
+
 static int hook_path(const char *dir, json_t *j, const char *key, char **out)
 {
 	_cleanup_free_ char *rel = NULL;
@@ -146,6 +157,8 @@ int zone_brand_load(const char *name, struct zone_brand **out, struct zone_error
 		bad = "personality";
 	else if ((r = opt_str(j, "kernel_version", &b->kernel_version)) < 0)
 		bad = "kernel_version";
+	else if ((r = opt_bool(j, "needs_ia32", &b->needs_ia32)) < 0)
+		bad = "needs_ia32";
 	if (!bad && b->personality && strcmp(b->personality, "linux") != 0 &&
 	    strcmp(b->personality, "linux32") != 0) {
 		bad = "personality";

@@ -3,9 +3,10 @@
  * verify.c - check a zone's config against this host (zonectl verify, and
  * again before every install and boot).  The config parser already proved
  * the config well-formed; here we ask whether this machine can honour it:
- * the brand exists, the CPUs in the cpuset are online, the limits fit the
- * machine, bind sources and devices exist.  Each problem is one line that
- * names the field and the value.
+ * the brand exists (and, if it needs 32-bit code, the kernel runs it), the
+ * CPUs in the cpuset are online, the limits fit the machine, bind sources
+ * and devices exist.  Each problem is one line that names the field and the
+ * value.
  */
 #include <errno.h>
 #include <grp.h>
@@ -68,6 +69,24 @@ static uint64_t mem_total(void)
 	return p ? strtoull(p + 9, NULL, 10) * 1024 : 0;
 }
 
+/* A brand of i386 programs on a host whose kernel cannot run them (arch.c). */
+static void check_ia32(json_t *problems, const struct zone_brand *b)
+{
+	struct zone_error e = { 0 };
+	struct zone_arch_ia32 a;
+	char seen[160];
+	if (zone_arch_ia32_probe(&a, &e) < 0) {
+		problem(problems, "brand %s: needs 32-bit (IA32) code; cannot tell whether this "
+			"host's kernel runs it: %s", b->name, e.msg);
+		return;
+	}
+	if (a.runs)
+		return;
+	zone_arch_ia32_describe(&a, seen, sizeof(seen));
+	problem(problems, "brand %s: needs 32-bit (IA32) code, and this host's kernel cannot run "
+		"it (%s)", b->name, seen);
+}
+
 int zone_verify(struct zone_store *s, const struct zone_config *c, json_t *problems)
 {
 	(void)s;
@@ -76,6 +95,8 @@ int zone_verify(struct zone_store *s, const struct zone_config *c, json_t *probl
 	struct zone_brand *b = NULL;
 	if (zone_brand_load(c->brand, &b, &e) < 0)
 		problem(problems, "%s", e.msg);
+	else if (b->needs_ia32)
+		check_ia32(problems, b);
 	zone_brand_free(b);
 
 	const struct zone_limits *l = &c->limits;

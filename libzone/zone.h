@@ -267,6 +267,7 @@ struct zone_brand {
 	char **default_limitpriv;
 	char **ro_binds;      /* host directories bind-mounted read-only (sparse) */
 	char *personality;    /* "linux" | "linux32" */
+	bool needs_ia32;      /* its programs are i386 ones: the host must run them */
 	char *kernel_version; /* lx: release to present, NULL = host's */
 };
 
@@ -275,6 +276,20 @@ int zone_brand_load(const char *name, struct zone_brand **out, struct zone_error
 void zone_brand_free(struct zone_brand *b);
 const char *zone_brand_dir(void);
 const char *zone_policy_dir(void);
+
+/* ---- what code this host runs (arch.c) --------------------------------- */
+
+/* What the probe for 32-bit x86 code found (see the theory in arch.c). */
+struct zone_arch_ia32 {
+	bool runs; /* i386 programs run on this host */
+	int int80; /* int $0x80 from a 64-bit process: 1 works, 0 faults */
+	int exec;  /* execve() of a static i386 ELF: 0 it ran, else its errno
+		      (ENOEXEC: no IA32 entry); -1 could not be tried */
+};
+/* Probe once per process; later calls return the kept answer. */
+int zone_arch_ia32_probe(struct zone_arch_ia32 *out, struct zone_error *err);
+/* What the probe saw, for messages: "int $0x80 faults; an i386 ELF gives ENOEXEC". */
+void zone_arch_ia32_describe(const struct zone_arch_ia32 *a, char *buf, size_t n);
 
 /* ---- host checks (verify.c) ------------------------------------------- */
 

@@ -390,15 +390,24 @@ many_lists() {
 	alive "$ib"
 }
 
+# is_stopped PID: the process is stopped (state T).
+is_stopped() {
+	[ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" = T ]
+}
+
 @test "a client killed in the middle of boot leaves the zone running or installed, never half-booted" {
 	make_zone z busybox
 	# A boot takes some 4 ms here (and `sleep` itself about 1 ms); the kills
 	# land before (0: at once), during and after the request, by SIGKILL and
-	# by SIGINT (^C) in turn.
+	# by SIGINT (^C) in turn.  Each client starts stopped and is let go just
+	# before its delay, so that on a loaded machine too some kills land
+	# while it runs.
 	local delay st seen='' sig=KILL hits=0
 	for delay in 0 0.0005 0.001 0.002 0.003 0.004 0.006 0.008 0.012 0.020; do
-		"$ZONECTL" boot z >/dev/null 2>&1 &
+		bash -c 'kill -STOP $$; exec "$0" boot z' "$ZONECTL" >/dev/null 2>&1 &
 		local c=$!
+		wait_until 5 is_stopped "$c"
+		kill -CONT "$c"
 		[ "$delay" = 0 ] || sleep "$delay"
 		if alive "$c"; then hits=$((hits + 1)); fi
 		kill -"$sig" "$c" 2>/dev/null || true

@@ -3,7 +3,10 @@
  * zprobe - tries one forbidden thing inside a zone and reports the result,
  * for the security tests: "zprobe keyctl" prints "keyctl: EPERM" (or
  * "keyctl: allowed") and exits 0 when the attempt was refused, 1 when it
- * succeeded.  Static, so it runs in any zone root.
+ * succeeded.  Static, so it runs in any zone root.  The i386 tests make their
+ * call through int $0x80 (see int80()); "zprobe exec PATH ARG..." runs PATH
+ * or prints why execve() refused it ("exec: ENOEXEC"), with no shell or
+ * execvp() falling back to running it as a script.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -30,6 +34,27 @@ static int report(const char *what, long r)
 	}
 	printf("%s: %s\n", what, strerrorname_np(errno) ? strerrorname_np(errno) : "?");
 	return 0;
+}
+
+/*
+ * A system call through the i386 entry, int $0x80, from this 64-bit process:
+ * the kernel takes the i386 number and 32-bit arguments in eax, ebx, ecx,
+ * edx, esi, edi, and seccomp sees AUDIT_ARCH_I386.  Where the kernel has no
+ * IA32 entry the instruction faults and the process dies of SIGSEGV (139).
+ * Returns like syscall(): -1 with errno set on an error.
+ */
+static long int80(long nr, long a, long b, long c, long d, long e)
+{
+	long r;
+	__asm__ volatile("int $0x80"
+			 : "=a"(r)
+			 : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
+			 : "memory");
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
 }
 
 int main(int argc, char **argv)
@@ -64,23 +89,30 @@ int main(int argc, char **argv)
 		return report(t, syscall(SYS_userfaultfd, 0));
 	if (!strcmp(t, "x32")) /* getpid through the x32 ABI */
 		return report(t, syscall(0x40000000 | SYS_getpid));
-	if (!strcmp(t, "i386")) { /* getpid through int 0x80: allowed, filtered like x86_64 */
-		long r;
-		__asm__ volatile("int $0x80" : "=a"(r) : "a"(20) : "memory");
-		if (r < 0) {
-			errno = (int)-r;
-			r = -1;
+	if (!strcmp(t, "i386")) /* getpid through int 0x80: allowed, filtered like x86_64 */
+		return !report(t, int80(20, 0, 0, 0, 0, 0)); /* allowed is the expected outcome */
+	if (!strcmp(t, "i386-keyctl")) /* keyctl (288 on i386) through int 0x80 */
+		return report(t, int80(288, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 1, 0, 0));
+	if (!strcmp(t, "i386-add_key")) { /* add_key (286 on i386) through int 0x80 */
+		/* int 0x80 passes 32-bit registers: the strings must lie below 4 GiB */
+		char *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+		if (low == MAP_FAILED) {
+			perror("zprobe: mmap MAP_32BIT");
+			return 2;
 		}
-		return !report(t, r); /* allowed is the expected outcome here */
+		memcpy(low, "user\0zprobe\0x", 14);
+		return report(t, int80(286, (long)low, (long)(low + 5), (long)(low + 12), 1,
+				       KEY_SPEC_PROCESS_KEYRING));
 	}
-	if (!strcmp(t, "i386-keyctl")) { /* keyctl (288 on i386) through int 0x80 */
-		long r;
-		__asm__ volatile("int $0x80" : "=a"(r) : "a"(288), "b"(0), "c"(-3) : "memory");
-		if (r < 0) {
-			errno = (int)-r;
-			r = -1;
+	if (!strcmp(t, "exec")) { /* exec ARGV...: run it, or say why execve refused */
+		if (argc < 3) {
+			fprintf(stderr, "usage: zprobe exec PATH [ARG...]\n");
+			return 2;
 		}
-		return report(t, r);
+		fflush(stdout);
+		execv(argv[2], argv + 2);
+		return report(t, -1); /* "exec: ENOEXEC" where the kernel has no such format */
 	}
 	if (!strcmp(t, "mknod"))
 		return report(t, mknod("/tmp/zprobe-null", S_IFCHR | 0666, makedev(1, 3)));
