@@ -140,7 +140,7 @@ static int mkdir_in_root(int rootfd, const char *path, struct zone_error *err)
 		char saved = *s;
 		*s = '\0';
 		_cleanup_close_ int fd = zone_open_in_root(rootfd, p, O_PATH | O_DIRECTORY);
-		if (fd < 0 && errno == ENOENT) {
+		if (fd == -ENOENT) {
 			char *slash = strrchr(p, '/');
 			_cleanup_close_ int parent = -1;
 			const char *leaf = p;
@@ -149,16 +149,18 @@ static int mkdir_in_root(int rootfd, const char *path, struct zone_error *err)
 				parent = zone_open_in_root(rootfd, p, O_PATH | O_DIRECTORY);
 				*slash = '/';
 				leaf = slash + 1;
-			} else {
-				parent = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+			} else if ((parent = fcntl(rootfd, F_DUPFD_CLOEXEC, 3)) < 0) {
+				parent = -errno;
 			}
-			if (parent < 0 || (mkdirat(parent, leaf, 0755) < 0 && errno != EEXIST))
+			if (parent < 0)
+				return zone_error_errno(err, -parent, "create /%s in the zone", p);
+			if (mkdirat(parent, leaf, 0755) < 0 && errno != EEXIST)
 				return zone_error_errno(err, errno, "create /%s in the zone", p);
 			fd = zone_open_in_root(rootfd, p, O_PATH | O_DIRECTORY);
 		}
 		if (fd < 0)
-			return zone_error_errno(err, errno, "/%s in the zone%s", p,
-						errno == ELOOP ? " is a symbolic link" : "");
+			return zone_error_errno(err, -fd, "/%s in the zone%s", p,
+						fd == -ELOOP ? " is a symbolic link" : "");
 		*s = saved;
 		if (!saved)
 			return 0;
@@ -171,11 +173,11 @@ static int target_fd(int rootfd, const char *target, bool dir, bool optional,
 {
 	int fd = zone_open_in_root(rootfd, target, O_PATH | (dir ? O_DIRECTORY : 0));
 	if (fd >= 0 || optional)
-		return fd >= 0 ? fd : -errno;
-	if (errno == ELOOP)
+		return fd;
+	if (fd == -ELOOP)
 		return zone_error_errno(err, ELOOP, "%s in the zone is a symbolic link", target);
-	if (errno != ENOENT)
-		return zone_error_errno(err, errno, "%s in the zone", target);
+	if (fd != -ENOENT)
+		return zone_error_errno(err, -fd, "%s in the zone", target);
 	int r;
 	if (dir) {
 		if ((r = mkdir_in_root(rootfd, target, err)) < 0)
@@ -191,15 +193,17 @@ static int target_fd(int rootfd, const char *target, bool dir, bool optional,
 			return r;
 		_cleanup_close_ int pfd = zone_open_in_root(rootfd, *parent ? parent : "/",
 							    O_PATH | O_DIRECTORY);
+		if (pfd < 0)
+			return zone_error_errno(err, -pfd, "create %s in the zone", target);
 		const char *leaf = slash ? slash + 1 : target;
-		_cleanup_close_ int f = pfd < 0 ? -1 :
-			openat(pfd, leaf, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+		_cleanup_close_ int f = openat(pfd, leaf, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC |
+						       O_NOFOLLOW, 0644);
 		if (f < 0 && errno != EEXIST)
 			return zone_error_errno(err, errno, "create %s in the zone", target);
 	}
 	fd = zone_open_in_root(rootfd, target, O_PATH | (dir ? O_DIRECTORY : 0));
 	if (fd < 0)
-		return zone_error_errno(err, errno, "%s in the zone", target);
+		return zone_error_errno(err, -fd, "%s in the zone", target);
 	return fd;
 }
 
@@ -259,7 +263,7 @@ static int mask_path(int rootfd, const char *path, int *empty, struct zone_error
 {
 	_cleanup_close_ int t = zone_open_in_root(rootfd, path, O_PATH);
 	if (t < 0)
-		return errno == ENOENT ? 0 : zone_error_errno(err, errno, "mask %s", path);
+		return t == -ENOENT ? 0 : zone_error_errno(err, -t, "mask %s", path);
 	struct stat sb;
 	if (fstat(t, &sb) < 0)
 		return zone_error_errno(err, errno, "mask %s", path);
@@ -292,7 +296,7 @@ static int readonly_path(int rootfd, const char *path, struct zone_error *err)
 {
 	_cleanup_close_ int t = zone_open_in_root(rootfd, path, O_PATH);
 	if (t < 0)
-		return errno == ENOENT ? 0 : zone_error_errno(err, errno, "read-only %s", path);
+		return t == -ENOENT ? 0 : zone_error_errno(err, -t, "read-only %s", path);
 	_cleanup_close_ int m = open_tree(t, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 						     AT_EMPTY_PATH | AT_RECURSIVE);
 	if (m < 0)

@@ -264,7 +264,7 @@ static int step_monitor(struct zone_boot *b, struct zone_error *err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return zone_error_errno(err, errno, "socketpair");
 	pid_t m = zone_clone3(CLONE_PARENT, &b->hold.monitor_pidfd);
-	if (m < 0 && errno == EINVAL) {
+	if (m == -EINVAL) {
 		/* We are a pid namespace's init, which may not: double-fork instead. */
 		pid_t p1 = fork();
 		if (p1 == 0) {
@@ -277,14 +277,13 @@ static int step_monitor(struct zone_boot *b, struct zone_error *err)
 				;
 			m = 1; /* its pid comes with P */
 		} else {
-			m = -1;
+			m = -errno;
 		}
 	}
 	if (m < 0) {
-		int e = errno;
 		close(sp[0]);
 		close(sp[1]);
-		return zone_error_errno(err, e, "fork the monitor");
+		return zone_error_errno(err, -m, "fork the monitor");
 	}
 	if (m == 0) {
 		setsid();
