@@ -118,13 +118,13 @@ static int zonepath_conflict(struct zone_store *s, const struct zone_config *c,
 }
 
 /* Fill defaults that depend on the store: zonepath. */
-static int apply_defaults(struct zone_store *s, json_t *j, const char *name)
+static int apply_defaults(struct zone_store *s, json_t *j, const char *name,
+			  struct zone_error *err)
 {
 	if (!json_object_get(j, "zonepath")) {
 		_cleanup_free_ char *zp = zone_strdup_printf("%s/zones/%s", zone_store_root(s), name);
-		if (!zp)
-			return -ENOMEM;
-		json_object_set_new(j, "zonepath", json_string(zp));
+		if (!zp || json_object_set_new(j, "zonepath", json_string(zp)) < 0)
+			return zone_error_set(err, ENOMEM, "out of memory");
 	}
 	return 0;
 }
@@ -168,8 +168,8 @@ int zone_api_create(struct zone_ctx *ctx, json_t *params, json_t **reply, struct
 			return zone_error_wrap(err, "create %s: --set", name);
 	if (!json_object_get(j, "brand"))
 		return zone_error_set(err, EINVAL, "create %s: no brand given (--brand NAME)", name);
-	if ((r = apply_defaults(ctx->store, j, name)) < 0)
-		return zone_error_set(err, -r, "out of memory");
+	if ((r = apply_defaults(ctx->store, j, name, err)) < 0)
+		return r;
 
 	struct zone_config *c = NULL;
 	if ((r = zone_config_from_json(j, "zone.json", &c, err)) < 0)
@@ -325,16 +325,17 @@ static int edit_config(struct zone_ctx *ctx, json_t *params, const char *verb, e
 		zone_error_wrap(err, "%s", verb);
 		goto out;
 	}
-	j = zone_config_to_json(old);
+	if (!(j = zone_config_to_json(old))) {
+		r = zone_error_set(err, ENOMEM, "out of memory");
+		goto out;
+	}
 	if ((r = fn(j, params, err)) < 0) {
 		zone_error_wrap(err, "%s %s", verb, name);
 		goto out;
 	}
 	/* "set NAME zonepath=" removed it: back to the default, as at creation. */
-	if ((r = apply_defaults(ctx->store, j, name)) < 0) {
-		zone_error_set(err, -r, "out of memory");
+	if ((r = apply_defaults(ctx->store, j, name, err)) < 0)
 		goto out;
-	}
 	if ((r = zone_config_from_json(j, "zone.json", &neu, err)) < 0) {
 		zone_error_wrap(err, "%s %s", verb, name);
 		goto out;
@@ -546,10 +547,14 @@ static json_t *admin_entry(json_t *j, json_t *params, bool create, struct zone_e
 	}
 	if (!arr) {
 		arr = json_array();
-		json_object_set_new(j, "admins", arr);
+		if (json_object_set_new(j, "admins", arr) < 0)
+			arr = NULL;
 	}
 	e = json_pack("{s:s,s:[]}", key, who, "auths");
-	json_array_append_new(arr, e);
+	if (!arr || json_array_append_new(arr, e) < 0) {
+		zone_error_set(err, ENOMEM, "out of memory");
+		return NULL;
+	}
 	return e;
 }
 

@@ -156,6 +156,11 @@ __attribute__((format(printf, 4, 5))) static int bad(struct pctx *p, const char 
 	return zone_error_set(p->err, EINVAL, "%s: %s: %s", p->origin, path, why);
 }
 
+static int oom(struct pctx *p)
+{
+	return zone_error_set(p->err, ENOMEM, "out of memory");
+}
+
 static const char *json_type_name(json_t *v)
 {
 	switch (json_typeof(v)) {
@@ -424,13 +429,12 @@ static const char *zonepath_problem(const char *p)
 /* String presence and type were checked by check_keys(); values by the caller. */
 static int get_str(struct pctx *p, json_t *obj, const char *path, const char *key, char **out)
 {
-	(void)p;
 	(void)path;
 	json_t *v = json_object_get(obj, key);
 	if (!v)
 		return 0;
 	*out = strdup(json_string_value(v));
-	return *out ? 1 : -ENOMEM;
+	return *out ? 1 : oom(p);
 }
 
 static int get_uint(struct pctx *p, json_t *obj, const char *path, const char *key, uint64_t min,
@@ -484,7 +488,7 @@ static int get_strlist(struct pctx *p, json_t *arr, const char *path, char ***ou
 		return bad(p, path, NULL, "too many entries (at most 256)");
 	_cleanup_strv_ char **v = calloc(n + 1, sizeof(char *));
 	if (!v)
-		return -ENOMEM;
+		return oom(p);
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = json_array_get(arr, i);
 		if (!json_is_string(e)) {
@@ -494,7 +498,7 @@ static int get_strlist(struct pctx *p, json_t *arr, const char *path, char ***ou
 		}
 		v[i] = strdup(json_string_value(e));
 		if (!v[i])
-			return -ENOMEM;
+			return oom(p);
 	}
 	*out = TAKE_PTR(v);
 	return 0;
@@ -633,7 +637,7 @@ static int parse_device(struct pctx *p, json_t *e, const char *path, struct zone
 		return bad(p, sub, json_object_get(e, "path"),
 			   "not a normalized path below /dev/");
 	if (!d->access && !(d->access = strdup("rw")))
-		return -ENOMEM;
+		return oom(p);
 	snprintf(sub, sizeof(sub), "%s.access", path);
 	if (!*d->access || strspn(d->access, "rwm") != strlen(d->access) || strlen(d->access) > 3)
 		return bad(p, sub, json_object_get(e, "access"),
@@ -775,7 +779,7 @@ static int parse_map(struct pctx *p, json_t *o, const char *path, bool strings_o
 		}
 	}
 	*out = json_deep_copy(o);
-	return *out ? 0 : -ENOMEM;
+	return *out ? 0 : oom(p);
 }
 
 /* Parse an array of objects with a per-element parser. */
@@ -787,7 +791,7 @@ static int parse_map(struct pctx *p, json_t *o, const char *path, bool strings_o
 		if (_n > 256)                                                         \
 			_r = bad(p, key, NULL, "too many entries (at most 256)");     \
 		else if (_n > 0 && !((arr) = calloc(_n, sizeof(*(arr)))))             \
-			_r = -ENOMEM;                                                 \
+			_r = oom(p);                                                  \
 		for (size_t _i = 0; _r >= 0 && _i < _n; _i++) {                       \
 			char _path[64];                                               \
 			json_t *_e = json_array_get(_a, _i);                          \
@@ -813,7 +817,7 @@ int zone_config_from_json(json_t *j, const char *origin, struct zone_config **ou
 
 	struct zone_config *c = calloc(1, sizeof(*c));
 	if (!c)
-		return -ENOMEM;
+		return oom(&p);
 	c->version = CONFIG_VERSION;
 
 	json_t *v = json_object_get(j, "version");
@@ -1192,7 +1196,7 @@ static int coerce(const char *path, enum ftype t, const char *val, json_t **out,
 		_cleanup_json_ json_t *a = json_array();
 		_cleanup_free_ char *copy = strdup(val);
 		if (!a || !copy)
-			return -ENOMEM;
+			return zone_error_set(err, ENOMEM, "out of memory");
 		char *save = NULL;
 		for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 			if (json_array_append_new(a, json_string(tok)) < 0)
@@ -1220,7 +1224,7 @@ static int split_assignment(const char *a, char **key, const char **val, struct 
 	}
 	*key = strndup(a, (size_t)(eq - a));
 	*val = eq + 1;
-	return *key ? 0 : -ENOMEM;
+	return *key ? 0 : zone_error_set(err, ENOMEM, "out of memory");
 }
 
 /* The type of any key of an F_MAP ("attrs.owner=..."): set as a string. */
@@ -1327,6 +1331,8 @@ static int build_object(const char *kind, const struct field *fields, char *cons
 			json_t **out, struct zone_error *err)
 {
 	_cleanup_json_ json_t *o = json_object();
+	if (!o)
+		return zone_error_set(err, ENOMEM, "out of memory");
 	for (size_t i = 0; as && as[i]; i++) {
 		_cleanup_free_ char *k = NULL;
 		const char *v;

@@ -378,10 +378,12 @@ int zone_runtime_console(struct zone_store *s, const char *name, int *fd, struct
 		return r;
 	zone_status_reset(&st);
 	_cleanup_free_ char *run = zone_strdup_printf("%s/run", zone_store_root(s));
+	if (!run)
+		return zone_error_set(err, ENOMEM, "console %s: out of memory", name);
 	char reply[64];
 	int sock = -1;
-	if (!run || (r = zone_monitor_request(run, name, "console", 5000, reply, sizeof(reply),
-					      &sock, err)) < 0)
+	if ((r = zone_monitor_request(run, name, "console", 5000, reply, sizeof(reply), &sock,
+				      err)) < 0)
 		return zone_error_wrap(err, "console");
 	if (strcmp(reply, "ok") != 0) {
 		close(sock);

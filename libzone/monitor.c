@@ -122,8 +122,8 @@ int zone_monitor_request(const char *run_dir, const char *name, const char *req,
 	}
 	if (dirfd >= 0)
 		close(dirfd);
-	if (zone_write_all(s, req, strlen(req)) < 0 || zone_write_all(s, "\n", 1) < 0)
-		return zone_error_errno(err, errno, "zone %s: monitor request", name);
+	if ((r = zone_write_all(s, req, strlen(req))) < 0 || (r = zone_write_all(s, "\n", 1)) < 0)
+		return zone_error_errno(err, -r, "zone %s: monitor request", name);
 	struct pollfd pfd = { .fd = s, .events = POLLIN };
 	size_t got = 0;
 	while (got < len - 1) {

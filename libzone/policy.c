@@ -283,8 +283,10 @@ static int compile(const char *profile, uint64_t caps, void **bpf, size_t *len,
 			return zone_error_set(err, EINVAL, "seccomp: \"%s\": not a profile name",
 					      profile);
 	_cleanup_free_ char *rel = zone_strdup_printf("seccomp/%s.json", profile);
+	if (!rel)
+		return zone_error_set(err, ENOMEM, "out of memory");
 	_cleanup_json_ json_t *j = NULL;
-	int r = rel ? load_policy_json(rel, &j, err) : -ENOMEM;
+	int r = load_policy_json(rel, &j, err);
 	if (r < 0)
 		return r;
 	const char *origin = rel;

@@ -130,7 +130,7 @@ static int mkdir_in_root(int rootfd, const char *path, struct zone_error *err)
 {
 	_cleanup_free_ char *copy = strdup(path);
 	if (!copy)
-		return -ENOMEM;
+		return zone_error_set(err, ENOMEM, "out of memory");
 	char *p = copy;
 	while (*p == '/')
 		p++;
@@ -167,16 +167,17 @@ static int mkdir_in_root(int rootfd, const char *path, struct zone_error *err)
 	}
 }
 
-/* Resolve a mount target inside the root; create it unless `optional`. */
+/* Resolve a mount target inside the root; create it unless `optional` (then
+ * a missing one is -ENOENT, a symlink -ELOOP, which the caller may skip). */
 static int target_fd(int rootfd, const char *target, bool dir, bool optional,
 		     struct zone_error *err)
 {
 	int fd = zone_open_in_root(rootfd, target, O_PATH | (dir ? O_DIRECTORY : 0));
-	if (fd >= 0 || optional)
+	if (fd >= 0)
 		return fd;
 	if (fd == -ELOOP)
 		return zone_error_errno(err, ELOOP, "%s in the zone is a symbolic link", target);
-	if (fd != -ENOENT)
+	if (fd != -ENOENT || optional)
 		return zone_error_errno(err, -fd, "%s in the zone", target);
 	int r;
 	if (dir) {
@@ -185,7 +186,7 @@ static int target_fd(int rootfd, const char *target, bool dir, bool optional,
 	} else {
 		_cleanup_free_ char *parent = strdup(target);
 		if (!parent)
-			return -ENOMEM;
+			return zone_error_set(err, ENOMEM, "out of memory");
 		char *slash = strrchr(parent, '/');
 		if (slash)
 			*slash = '\0';

@@ -365,13 +365,15 @@ int zone_store_load_config(struct zone_store *s, const char *name, struct zone_c
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *p = index_path(s, name, "json");
+	_cleanup_free_ char *origin = zone_strdup_printf("%s.json", name);
+	if (!p || !origin)
+		return zone_error_set(err, ENOMEM, "out of memory");
 	_cleanup_free_ char *text = NULL;
 	ssize_t n = zone_read_file(p, &text, CONFIG_MAX);
 	if (n == -ENOENT)
 		return zone_error_set(err, ENOENT, "zone %s: no such zone", name);
 	if (n < 0)
 		return zone_error_errno(err, (int)-n, "zone %s: read %s", name, p);
-	_cleanup_free_ char *origin = zone_strdup_printf("%s.json", name);
 	r = zone_config_parse(text, (size_t)n, origin, out, err);
 	if (r < 0)
 		return r;
@@ -520,11 +522,16 @@ int zone_store_load_status(struct zone_store *s, const char *name, struct zone_s
 		return r;
 	_cleanup_free_ char *lp = live_path(s, name);
 	_cleanup_free_ char *lfile = zone_strdup_printf("run/%s.live", name);
-	if (!lp || !lfile || access(lp, F_OK) < 0)
+	if (!lp || !lfile) {
+		zone_status_reset(st);
+		return zone_error_set(err, ENOMEM, "out of memory");
+	}
+	if (access(lp, F_OK) < 0)
 		return 0;
 	struct zone_status live = ZONE_STATUS_INIT;
 	if ((r = read_status(lp, name, lfile, &live, err)) < 0 || !zone_state_is_live(live.state)) {
 		zone_status_reset(&live);
+		zone_status_reset(st);
 		return r < 0 ? r : zone_error_set(err, EINVAL, "zone %s: %s: not a live state", name,
 						  lfile);
 	}
@@ -566,7 +573,9 @@ int zone_store_save_status(struct zone_store *s, const char *name, const struct 
 	if ((r = write_json_atomic(p, j, true, err)) < 0)
 		return r;
 	_cleanup_free_ char *lp = live_path(s, name);
-	if (lp && unlink(lp) < 0 && errno != ENOENT)
+	if (!lp)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	if (unlink(lp) < 0 && errno != ENOENT)
 		return zone_error_errno(err, errno, "zone %s: remove %s", name, lp);
 	return 0;
 }

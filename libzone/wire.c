@@ -48,7 +48,7 @@ int zone_wire_recv(int sock, json_t **msg, int *fds, size_t *n, int timeout_ms,
 	size_t cap = 4096, len = 0, nfd = 0, want = n ? *n : 0;
 	char *buf = malloc(cap);
 	if (!buf)
-		return -ENOMEM;
+		return zone_error_set(err, ENOMEM, "out of memory");
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	int r;
@@ -62,7 +62,7 @@ int zone_wire_recv(int sock, json_t **msg, int *fds, size_t *n, int timeout_ms,
 			cap *= 2;
 			char *nb = realloc(buf, cap);
 			if (!nb) {
-				r = -ENOMEM;
+				r = zone_error_set(err, ENOMEM, "out of memory");
 				goto fail;
 			}
 			buf = nb;
