@@ -139,11 +139,10 @@ struct login_ctx {
 	size_t bpf_len;
 };
 
-__attribute__((noreturn)) static void fail(int sock, struct zone_error *err)
+/* Tell zone_runtime_login why (ZONE_MSG_ERROR) and give up. */
+__attribute__((noreturn)) static void fail(int sock, const struct zone_error *err)
 {
-	char msg[ZONE_ERROR_MAX + 4];
-	snprintf(msg, sizeof(msg), "E%s", err->msg);
-	zone_send_fds(sock, msg, NULL, 0);
+	zone_msg_error(sock, err);
 	_exit(126);
 }
 
@@ -172,7 +171,8 @@ __attribute__((noreturn)) static void in_zone(struct login_ctx *x)
 			struct winsize ws = { .ws_row = o->rows, .ws_col = o->cols };
 			ioctl(sl, TIOCSWINSZ, &ws);
 		}
-		if (zone_send_fds(x->sock, "T", &m, 1) < 0)
+		const char tty[] = { ZONE_MSG_TTY, '\0' };
+		if (zone_send_fds(x->sock, tty, &m, 1) < 0)
 			_exit(126);
 		close(m);
 		if (ioctl(sl, TIOCSCTTY, 0) < 0 || dup2(sl, 0) < 0 || dup2(sl, 1) < 0 ||
@@ -335,7 +335,10 @@ int zone_runtime_login(struct zone_store *s, const char *name, const struct zone
 		helper(&x);
 	}
 	close(sp[1]);
-	/* Messages: optional "T"+master, then EOF once the zone process exec'd. */
+	/*
+	 * Messages: ZONE_MSG_TTY with the master (with o->tty), then EOF once the
+	 * zone process exec'd; or ZONE_MSG_ERROR and why.
+	 */
 	for (;;) {
 		char buf[ZONE_ERROR_MAX + 8];
 		int fd = -1;
@@ -343,13 +346,13 @@ int zone_runtime_login(struct zone_store *s, const char *name, const struct zone
 		ssize_t k = zone_recv_fds(sp[0], buf, sizeof(buf), &fd, &nfd);
 		if (k <= 0)
 			break;
-		if (buf[0] == 'T' && nfd == 1 && master) {
+		if (buf[0] == ZONE_MSG_TTY && nfd == 1 && master) {
 			*master = fd;
 			continue;
 		}
 		if (nfd == 1)
 			close(fd);
-		if (buf[0] == 'E') {
+		if (buf[0] == ZONE_MSG_ERROR) {
 			r = zone_error_set(err, EIO, "login %s: %s", name, buf + 1);
 			if (master && *master >= 0) {
 				close(*master);

@@ -753,7 +753,7 @@ static void handle_request(struct mon *m)
 			return;
 		}
 		m->req = c;
-		if (line[0] == 'h' || m->init_dead) {
+		if (strcmp(line, "halt") == 0 || m->init_dead) {
 			take_down(m);
 			reply_and_exit(m, "ok\n");
 		}

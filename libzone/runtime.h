@@ -247,8 +247,10 @@ enum zone_msg {
 	ZONE_MSG_READY = 'R',   /* zone -> monitor -> booter: mounts done, in the root */
 	ZONE_MSG_GO = 'G',      /* booter -> monitor -> zone: start init (it is recorded) */
 	ZONE_MSG_STARTED = 'X', /* monitor -> booter: init exec'd */
-	ZONE_MSG_ERROR = 'E',   /* anyone -> its peer: "step: why"; the sender gives up */
-	ZONE_MSG_TTY = 'T',     /* login: the pty master from inside the zone */
+	ZONE_MSG_ERROR = 'E',   /* anyone -> its peer: "step: why"; the sender gives up
+				 * (also login's helper -> zone_runtime_login) */
+	ZONE_MSG_TTY = 'T',     /* login's helper -> zone_runtime_login: the pty master
+				 * from inside the zone */
 	ZONE_MSG_HELPER_GO = 'g', /* monitor -> netns helper: the uid map is written */
 };
 
