@@ -815,62 +815,46 @@ int zone_config_from_json(json_t *j, const char *origin, struct zone_config **ou
 	if (r < 0)
 		return r;
 
-	struct zone_config *c = calloc(1, sizeof(*c));
+	_cleanup_config_ struct zone_config *c = calloc(1, sizeof(*c));
 	if (!c)
 		return oom(&p);
 	c->version = CONFIG_VERSION;
 
 	json_t *v = json_object_get(j, "version");
-	if (v && json_integer_value(v) != CONFIG_VERSION) {
-		r = bad(&p, "version", v, "unsupported version (this libzone reads version %d)",
-			CONFIG_VERSION);
-		goto fail;
-	}
+	if (v && json_integer_value(v) != CONFIG_VERSION)
+		return bad(&p, "version", v, "unsupported version (this libzone reads version %d)",
+			   CONFIG_VERSION);
 
 	if ((r = get_str(&p, j, "", "name", &c->name)) < 0)
-		goto fail;
-	if (!c->name) {
-		r = bad(&p, "name", NULL, "missing");
-		goto fail;
-	}
-	if ((r = zone_name_validate(c->name, err)) < 0) {
-		zone_error_wrap(err, "%s", p.origin);
-		goto fail;
-	}
+		return r;
+	if (!c->name)
+		return bad(&p, "name", NULL, "missing");
+	if ((r = zone_name_validate(c->name, err)) < 0)
+		return zone_error_wrap(err, "%s", p.origin);
 
 	if ((r = get_str(&p, j, "", "brand", &c->brand)) < 0)
-		goto fail;
-	if (!c->brand) {
-		r = bad(&p, "brand", NULL, "missing");
-		goto fail;
-	}
-	if (!valid_word(c->brand, 32, "_-")) {
-		r = bad(&p, "brand", json_object_get(j, "brand"), "not a brand name");
-		goto fail;
-	}
+		return r;
+	if (!c->brand)
+		return bad(&p, "brand", NULL, "missing");
+	if (!valid_word(c->brand, 32, "_-"))
+		return bad(&p, "brand", json_object_get(j, "brand"), "not a brand name");
 
 	if ((r = get_str(&p, j, "", "zonepath", &c->zonepath)) < 0)
-		goto fail;
+		return r;
 	/* Required: everything after parsing (conflict checks, the root path) uses it;
 	 * creation and edits fill in the default before parsing. */
-	if (!c->zonepath) {
-		r = bad(&p, "zonepath", NULL, "missing");
-		goto fail;
-	}
+	if (!c->zonepath)
+		return bad(&p, "zonepath", NULL, "missing");
 	const char *why = zonepath_problem(c->zonepath);
-	if (why) {
-		r = bad(&p, "zonepath", json_object_get(j, "zonepath"), "%s", why);
-		goto fail;
-	}
+	if (why)
+		return bad(&p, "zonepath", json_object_get(j, "zonepath"), "%s", why);
 
 	c->autoboot = json_is_true(json_object_get(j, "autoboot"));
 
 	if ((r = get_str(&p, j, "", "hostname", &c->hostname)) < 0)
-		goto fail;
-	if (c->hostname && !valid_hostname(c->hostname)) {
-		r = bad(&p, "hostname", json_object_get(j, "hostname"), "not a host name");
-		goto fail;
-	}
+		return r;
+	if (c->hostname && !valid_hostname(c->hostname))
+		return bad(&p, "hostname", json_object_get(j, "hostname"), "not a host name");
 
 	if ((v = json_object_get(j, "ip_type"))) {
 		const char *s = json_string_value(v);
@@ -880,60 +864,51 @@ int zone_config_from_json(json_t *j, const char *origin, struct zone_config **ou
 			c->ip_type = ZONE_IP_EXCLUSIVE;
 		else if (strcmp(s, "shared") == 0)
 			c->ip_type = ZONE_IP_SHARED;
-		else {
-			r = bad(&p, "ip_type", v, "not one of exclusive, shared, none");
-			goto fail;
-		}
+		else
+			return bad(&p, "ip_type", v, "not one of exclusive, shared, none");
 	}
 
 	if ((r = PARSE_ARRAY(&p, j, "net", c->net, c->n_net, parse_net)) < 0 ||
 	    (r = PARSE_ARRAY(&p, j, "fs", c->fs, c->n_fs, parse_fs)) < 0 ||
 	    (r = PARSE_ARRAY(&p, j, "devices", c->devices, c->n_devices, parse_device)) < 0 ||
 	    (r = PARSE_ARRAY(&p, j, "admins", c->admins, c->n_admins, parse_admin)) < 0)
-		goto fail;
+		return r;
 
 	for (size_t a = 0; a < c->n_net; a++)
 		for (size_t b = 0; b < a; b++)
 			if (strcmp(c->net[a].name, c->net[b].name) == 0) {
 				char sub[64];
 				snprintf(sub, sizeof(sub), "net[%zu].name", a);
-				r = bad(&p, sub, NULL,
-					"\"%s\" is used by net[%zu] too", c->net[a].name, b);
-				goto fail;
+				return bad(&p, sub, NULL, "\"%s\" is used by net[%zu] too",
+					   c->net[a].name, b);
 			} else if (c->net[a].gateway && c->net[b].gateway &&
 				   !strchr(c->net[a].gateway, ':') == !strchr(c->net[b].gateway, ':')) {
 				/* one default route per family */
 				char sub[64];
 				snprintf(sub, sizeof(sub), "net[%zu].gateway", a);
-				r = bad(&p, sub, NULL, "net[%zu] has the %s default route already", b,
-					strchr(c->net[a].gateway, ':') ? "IPv6" : "IPv4");
-				goto fail;
+				return bad(&p, sub, NULL, "net[%zu] has the %s default route already", b,
+					   strchr(c->net[a].gateway, ':') ? "IPv6" : "IPv4");
 			}
-	if (c->n_net > 0 && c->ip_type != ZONE_IP_EXCLUSIVE) {
-		r = bad(&p, "net", NULL, "interfaces need \"ip_type\": \"exclusive\"");
-		goto fail;
-	}
+	if (c->n_net > 0 && c->ip_type != ZONE_IP_EXCLUSIVE)
+		return bad(&p, "net", NULL, "interfaces need \"ip_type\": \"exclusive\"");
 	for (size_t a = 0; a < c->n_fs; a++)
 		for (size_t b = 0; b < a; b++)
 			if (strcmp(c->fs[a].target, c->fs[b].target) == 0) {
 				char sub[64];
 				snprintf(sub, sizeof(sub), "fs[%zu].target", a);
 				_cleanup_free_ char *q = zone_quote(c->fs[a].target, 80);
-				r = bad(&p, sub, NULL, "%s is the target of fs[%zu] too", q, b);
-				goto fail;
+				return bad(&p, sub, NULL, "%s is the target of fs[%zu] too", q, b);
 			}
 
 	if ((v = json_object_get(j, "limits")) && (r = parse_limits(&p, v, &c->limits)) < 0)
-		goto fail;
+		return r;
 	if ((v = json_object_get(j, "limitpriv")) && (r = parse_limitpriv(&p, v, &c->limitpriv)) < 0)
-		goto fail;
+		return r;
 
 	if ((r = get_str(&p, j, "", "seccomp", &c->seccomp)) < 0)
-		goto fail;
-	if (c->seccomp && !valid_word(c->seccomp, 64, "_-")) {
-		r = bad(&p, "seccomp", json_object_get(j, "seccomp"), "not a profile name");
-		goto fail;
-	}
+		return r;
+	if (c->seccomp && !valid_word(c->seccomp, 64, "_-"))
+		return bad(&p, "seccomp", json_object_get(j, "seccomp"), "not a profile name");
 
 	if ((v = json_object_get(j, "userns"))) {
 		const char *s = json_string_value(v);
@@ -941,23 +916,18 @@ int zone_config_from_json(json_t *j, const char *origin, struct zone_config **ou
 			c->userns = ZONE_USERNS_AUTO;
 		else if (strcmp(s, "none") == 0)
 			c->userns = ZONE_USERNS_NONE;
-		else {
-			r = bad(&p, "userns", v, "not one of auto, none");
-			goto fail;
-		}
+		else
+			return bad(&p, "userns", v, "not one of auto, none");
 	}
 
 	if ((v = json_object_get(j, "attrs")) && (r = parse_map(&p, v, "attrs", true, &c->attrs)) < 0)
-		goto fail;
+		return r;
 	if ((v = json_object_get(j, "brand_attrs")) &&
 	    (r = parse_map(&p, v, "brand_attrs", false, &c->brand_attrs)) < 0)
-		goto fail;
+		return r;
 
-	*out = c;
+	*out = TAKE_PTR(c);
 	return 0;
-fail:
-	zone_config_free(c);
-	return r;
 }
 
 int zone_config_parse(const char *text, size_t len, const char *origin, struct zone_config **out,
@@ -1364,7 +1334,7 @@ int zone_config_json_add(json_t *j, const char *kind, char *const *as, struct zo
 	int r = resource_lookup(kind, &key, &fields, err);
 	if (r < 0)
 		return r;
-	json_t *o = NULL;
+	_cleanup_json_ json_t *o = NULL;
 	if ((r = build_object(kind, fields, as, &o, err)) < 0)
 		return r;
 	json_t *arr = json_object_get(j, key);
@@ -1372,11 +1342,9 @@ int zone_config_json_add(json_t *j, const char *kind, char *const *as, struct zo
 		arr = json_array();
 		json_object_set_new(j, key, arr);
 	}
-	if (!json_is_array(arr)) {
-		json_decref(o);
+	if (!json_is_array(arr))
 		return zone_error_set(err, EINVAL, "%s: not an array", key);
-	}
-	json_array_append_new(arr, o);
+	json_array_append_new(arr, TAKE_PTR(o));
 	return 0;
 }
 
