@@ -291,47 +291,46 @@ int zone_runtime_login(struct zone_store *s, const char *name, const struct zone
 			if (isatty(o->stdio[i]))
 				return zone_error_set(err, EPERM, "login %s: a terminal must not enter "
 						      "a zone (use a pty session)", name);
-	struct zone_status st;
+	_cleanup_status_ struct zone_status st = ZONE_STATUS_INIT;
 	int r = zone_runtime_load_live(s, name, "login", &st, err);
 	if (r < 0)
 		return r;
-	struct login_ctx x = { .o = o, .pidfd = -1, .sock = -1 };
 	_cleanup_free_ char *bpf_path = zone_strdup_printf("%s/run/%s.bpf", zone_store_root(s), name);
 	_cleanup_free_ char *bpf = NULL;
 	ssize_t n = bpf_path ? zone_read_file(bpf_path, &bpf, 1 << 20) : -ENOMEM;
-	if (n <= 0) {
-		zone_status_reset(&st);
+	if (n <= 0)
 		return zone_error_errno(err, n < 0 ? (int)-n : EIO, "login %s: read %s", name,
 					bpf_path ? bpf_path : "");
-	}
-	x.bpf = bpf;
-	x.bpf_len = (size_t)n;
-	x.pidfd = zone_pidfd_open_checked(st.init_pid, st.init_start);
-	if (x.pidfd < 0) {
-		zone_status_reset(&st);
+	_cleanup_close_ int pidfd = zone_pidfd_open_checked(st.init_pid, st.init_start);
+	if (pidfd < 0)
 		return zone_error_set(err, ESRCH, "login %s: the zone's init is gone", name);
-	}
-	x.cgroups = json_object_get(st.extra, "cgroups");
-	x.caps = (uint64_t)json_integer_value(json_object_get(st.extra, "caps"));
-	x.personality = (unsigned long)json_integer_value(json_object_get(st.extra, "personality"));
-	x.userns = json_is_true(json_object_get(st.extra, "userns"));
-	x.netns = json_is_true(json_object_get(st.extra, "netns"));
-	x.kzone = st.kernel_zone_id;
+	struct login_ctx x = {
+		.o = o,
+		.pidfd = pidfd,
+		.sock = -1,
+		.cgroups = json_object_get(st.extra, "cgroups"),
+		.caps = (uint64_t)json_integer_value(json_object_get(st.extra, "caps")),
+		.personality = (unsigned long)json_integer_value(json_object_get(st.extra,
+										 "personality")),
+		.userns = json_is_true(json_object_get(st.extra, "userns")),
+		.netns = json_is_true(json_object_get(st.extra, "netns")),
+		.kzone = st.kernel_zone_id,
+		.bpf = bpf,
+		.bpf_len = (size_t)n,
+	};
 	int sp[2];
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
-		r = zone_error_errno(err, errno, "login %s: socketpair", name);
-		goto out;
-	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		return zone_error_errno(err, errno, "login %s: socketpair", name);
+	_cleanup_close_ int sock = sp[0];
 	x.sock = sp[1];
 	pid_t c = fork();
 	if (c < 0) {
-		r = zone_error_errno(err, errno, "login %s: fork", name);
-		close(sp[0]);
+		int e = errno;
 		close(sp[1]);
-		goto out;
+		return zone_error_errno(err, e, "login %s: fork", name);
 	}
 	if (c == 0) {
-		close(sp[0]);
+		close(TAKE_FD(sock));
 		helper(&x);
 	}
 	close(sp[1]);
@@ -343,7 +342,7 @@ int zone_runtime_login(struct zone_store *s, const char *name, const struct zone
 		char buf[ZONE_ERROR_MAX + 8];
 		int fd = -1;
 		size_t nfd = 1;
-		ssize_t k = zone_recv_fds(sp[0], buf, sizeof(buf), &fd, &nfd);
+		ssize_t k = zone_recv_fds(sock, buf, sizeof(buf), &fd, &nfd);
 		if (k <= 0)
 			break;
 		if (buf[0] == ZONE_MSG_TTY && nfd == 1 && master) {
@@ -353,24 +352,17 @@ int zone_runtime_login(struct zone_store *s, const char *name, const struct zone
 		if (nfd == 1)
 			close(fd);
 		if (buf[0] == ZONE_MSG_ERROR) {
-			r = zone_error_set(err, EIO, "login %s: %s", name, buf + 1);
 			if (master && *master >= 0) {
 				close(*master);
 				*master = -1;
 			}
 			int status;
 			waitpid(c, &status, 0);
-			close(sp[0]);
-			goto out;
+			return zone_error_set(err, EIO, "login %s: %s", name, buf + 1);
 		}
 	}
-	close(sp[0]);
 	*pid_out = c;
-	r = 0;
-out:
-	close(x.pidfd);
-	zone_status_reset(&st);
-	return r;
+	return 0;
 }
 
 int zone_runtime_console(struct zone_store *s, const char *name, int *fd, struct zone_error *err)
