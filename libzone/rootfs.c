@@ -57,7 +57,8 @@ static const char *fs_name(long type)
 static int clone_tree(const char *path, bool idmap, int userns_fd, bool readonly,
 		      struct zone_error *err)
 {
-	int fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	_cleanup_close_ int fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+							   AT_RECURSIVE);
 	if (fd < 0)
 		return zone_error_errno(err, errno, "clone the mount of %s", path);
 	struct mount_attr attr = { 0 };
@@ -70,7 +71,6 @@ static int clone_tree(const char *path, bool idmap, int userns_fd, bool readonly
 	if (attr.attr_set &&
 	    mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
 		int e = errno;
-		close(fd);
 		if (idmap && (e == EINVAL || e == EPERM || e == EOPNOTSUPP)) {
 			struct statfs sf;
 			const char *fs = statfs(path, &sf) == 0 ? fs_name(sf.f_type) : "?";
@@ -82,7 +82,25 @@ static int clone_tree(const char *path, bool idmap, int userns_fd, bool readonly
 		}
 		return zone_error_errno(err, e, "set attributes on the mount of %s", path);
 	}
-	return fd;
+	return TAKE_FD(fd);
+}
+
+/* The zone root's tree, then one per bind, appended to v (*k of them so far). */
+static int clone_trees(const struct zone_plan *p, int userns, int *v, size_t *k,
+		       struct zone_error *err)
+{
+	int fd = clone_tree(p->root, p->userns, userns, false, err);
+	if (fd < 0)
+		return fd;
+	v[(*k)++] = fd;
+	for (size_t i = 0; i < p->n_binds; i++) {
+		const struct zone_bind *b = &p->binds[i];
+		fd = clone_tree(b->source, b->idmap && p->userns, userns, b->readonly, err);
+		if (fd < 0)
+			return zone_error_wrap(err, "bind %s", b->target);
+		v[(*k)++] = fd;
+	}
+	return 0;
 }
 
 int zone_rootfs_prepare(const struct zone_plan *p, pid_t child, int **mfds, size_t *n,
@@ -96,31 +114,19 @@ int zone_rootfs_prepare(const struct zone_plan *p, pid_t child, int **mfds, size
 		if (userns < 0)
 			return zone_error_errno(err, errno, "open %s", path);
 	}
-	int *v = calloc(p->n_binds + 1, sizeof(int));
+	_cleanup_free_ int *v = calloc(p->n_binds + 1, sizeof(int));
 	if (!v)
 		return zone_error_set(err, ENOMEM, "out of memory");
 	size_t k = 0;
-	int fd = clone_tree(p->root, p->userns, userns, false, err);
-	if (fd < 0)
-		goto fail;
-	v[k++] = fd;
-	for (size_t i = 0; i < p->n_binds; i++) {
-		const struct zone_bind *b = &p->binds[i];
-		fd = clone_tree(b->source, b->idmap && p->userns, userns, b->readonly, err);
-		if (fd < 0) {
-			zone_error_wrap(err, "bind %s", b->target);
-			goto fail;
-		}
-		v[k++] = fd;
+	int r = clone_trees(p, userns, v, &k, err);
+	if (r < 0) {
+		for (size_t i = 0; i < k; i++)
+			close(v[i]);
+		return r;
 	}
-	*mfds = v;
+	*mfds = TAKE_PTR(v);
 	*n = k;
 	return 0;
-fail:
-	for (size_t i = 0; i < k; i++)
-		close(v[i]);
-	free(v);
-	return -err->code;
 }
 
 /* ---- zone side --------------------------------------------------------------- */
