@@ -31,30 +31,25 @@ static const char *const install_fixed_keys[] = { "brand", "zonepath" };
 static json_t *zone_summary(struct zone_store *s, const char *name)
 {
 	struct zone_error err = { 0 };
-	struct zone_config *c = NULL;
-	json_t *o = json_pack("{s:s}", "name", name);
+	_cleanup_config_ struct zone_config *c = NULL;
+	_cleanup_json_ json_t *o = json_pack("{s:s}", "name", name);
 	int r = zone_store_load_config(s, name, &c, &err);
-	if (r == -ENOENT) {
-		json_decref(o);
+	if (r == -ENOENT)
 		return NULL;
-	}
 	if (r < 0) {
 		json_object_set_new(o, "state", json_string("error"));
 		json_object_set_new(o, "error", json_string(err.msg));
-		return o;
+		return TAKE_PTR(o);
 	}
-	struct zone_status st;
+	_cleanup_status_ struct zone_status st = ZONE_STATUS_INIT;
 	/* A zone whose monitor died is not running, whatever its file says. */
 	if (zone_store_load_status(s, name, &st, NULL) == 0 &&
 	    zone_state_is_live(st.state) && !zone_status_alive(&st))
 		zone_runtime_reconcile(s, name, false, NULL);
 	zone_status_reset(&st);
 	if ((r = zone_store_load_status(s, name, &st, &err)) == -ENOENT &&
-	    zone_store_exists(s, name) == 0) {
-		zone_config_free(c);
-		json_decref(o);
+	    zone_store_exists(s, name) == 0)
 		return NULL;
-	}
 	if (r < 0) {
 		json_object_set_new(o, "state", json_string("error"));
 		json_object_set_new(o, "error", json_string(err.msg));
@@ -66,14 +61,12 @@ static json_t *zone_summary(struct zone_store *s, const char *name)
 			json_object_set_new(o, "init_pid", json_integer(st.init_pid));
 		if (live && st.kernel_zone_id > 0)
 			json_object_set_new(o, "kernel_zone_id", json_integer(st.kernel_zone_id));
-		zone_status_reset(&st);
 	}
 	json_object_set_new(o, "zonepath", json_string(c->zonepath));
 	json_object_set_new(o, "brand", json_string(c->brand));
 	json_object_set_new(o, "ip_type", json_string(zone_ip_type_to_string(c->ip_type)));
 	json_object_set_new(o, "autoboot", json_boolean(c->autoboot));
-	zone_config_free(c);
-	return o;
+	return TAKE_PTR(o);
 }
 
 /* Does `path` overlap any other zone's zonepath, or the store itself? */
@@ -100,31 +93,33 @@ static int zonepath_conflict(struct zone_store *s, const struct zone_config *c,
 	for (char **n = names; *n; n++) {
 		if (strcmp(*n, c->name) == 0)
 			continue;
-		struct zone_config *o = NULL;
+		_cleanup_config_ struct zone_config *o = NULL;
 		if (zone_store_load_config(s, *n, &o, NULL) < 0)
 			continue;
-		bool clash = zone_path_is_under(c->zonepath, o->zonepath) ||
-			     zone_path_is_under(o->zonepath, c->zonepath);
-		if (clash) {
-			r = zone_error_set(err, EEXIST,
-					   "zonepath: \"%s\": overlaps zone %s (zonepath %s)",
-					   c->zonepath, o->name, o->zonepath);
-			zone_config_free(o);
-			return r;
-		}
-		zone_config_free(o);
+		if (zone_path_is_under(c->zonepath, o->zonepath) ||
+		    zone_path_is_under(o->zonepath, c->zonepath))
+			return zone_error_set(err, EEXIST,
+					      "zonepath: \"%s\": overlaps zone %s (zonepath %s)",
+					      c->zonepath, o->name, o->zonepath);
 	}
 	return 0;
 }
 
+/* The brand exists (its brand.json loads), or the error says why not. */
+static int brand_check(const char *brand, struct zone_error *err)
+{
+	_cleanup_brand_ struct zone_brand *b = NULL;
+	return zone_brand_load(brand, &b, err);
+}
+
 /* Fill defaults that depend on the store: zonepath. */
-static int apply_defaults(struct zone_store *s, json_t *j, const char *name)
+static int apply_defaults(struct zone_store *s, json_t *j, const char *name,
+			  struct zone_error *err)
 {
 	if (!json_object_get(j, "zonepath")) {
 		_cleanup_free_ char *zp = zone_strdup_printf("%s/zones/%s", zone_store_root(s), name);
-		if (!zp)
-			return -ENOMEM;
-		json_object_set_new(j, "zonepath", json_string(zp));
+		if (!zp || json_object_set_new(j, "zonepath", json_string(zp)) < 0)
+			return zone_error_set(err, ENOMEM, "out of memory");
 	}
 	return 0;
 }
@@ -168,41 +163,32 @@ int zone_api_create(struct zone_ctx *ctx, json_t *params, json_t **reply, struct
 			return zone_error_wrap(err, "create %s: --set", name);
 	if (!json_object_get(j, "brand"))
 		return zone_error_set(err, EINVAL, "create %s: no brand given (--brand NAME)", name);
-	if ((r = apply_defaults(ctx->store, j, name)) < 0)
-		return zone_error_set(err, -r, "out of memory");
+	if ((r = apply_defaults(ctx->store, j, name, err)) < 0)
+		return r;
 
-	struct zone_config *c = NULL;
+	_cleanup_config_ struct zone_config *c = NULL;
 	if ((r = zone_config_from_json(j, "zone.json", &c, err)) < 0)
 		return zone_error_wrap(err, "create %s", name);
-	struct zone_brand *b = NULL;
-	if ((r = zone_brand_load(c->brand, &b, err)) < 0) {
-		zone_config_free(c);
+	if ((r = brand_check(c->brand, err)) < 0)
 		return zone_error_wrap(err, "create %s", name);
-	}
-	zone_brand_free(b);
 
-	struct zone_lock *sl = NULL;
-	if ((r = zone_store_lock(ctx->store, NULL, "create", &sl, err)) < 0) {
-		zone_config_free(c);
+	_cleanup_lock_ struct zone_lock *sl = NULL;
+	if ((r = zone_store_lock(ctx->store, NULL, "create", &sl, err)) < 0)
 		return zone_error_wrap(err, "create %s", name);
-	}
-	if (zone_store_exists(ctx->store, name) > 0) {
-		r = zone_error_set(err, EEXIST, "create %s: a zone of that name exists", name);
-	} else if ((r = zonepath_conflict(ctx->store, c, err)) < 0) {
-		zone_error_wrap(err, "create %s", name);
-	} else {
-		/* the state first: the config's presence is what makes the zone exist,
-		 * and whoever sees it must find its state too */
-		struct zone_status st = ZONE_STATUS_INIT;
-		st.state = ZONE_STATE_CONFIGURED;
-		if ((r = zone_store_save_status(ctx->store, name, &st, err)) >= 0 &&
-		    (r = zone_store_save_config(ctx->store, c, err)) < 0)
-			zone_store_remove(ctx->store, name, NULL); /* roll back */
-	}
-	zone_lock_release(sl);
-	zone_config_free(c);
-	if (r < 0)
+	if (zone_store_exists(ctx->store, name) > 0)
+		return zone_error_set(err, EEXIST, "create %s: a zone of that name exists", name);
+	if ((r = zonepath_conflict(ctx->store, c, err)) < 0)
+		return zone_error_wrap(err, "create %s", name);
+	/* the state first: the config's presence is what makes the zone exist,
+	 * and whoever sees it must find its state too */
+	struct zone_status st = ZONE_STATUS_INIT;
+	st.state = ZONE_STATE_CONFIGURED;
+	if ((r = zone_store_save_status(ctx->store, name, &st, err)) < 0)
 		return r;
+	if ((r = zone_store_save_config(ctx->store, c, err)) < 0) {
+		zone_store_remove(ctx->store, name, NULL); /* roll back */
+		return r;
+	}
 	*reply = json_pack("{s:s,s:s}", "name", name, "state", "configured");
 	return 0;
 }
@@ -244,14 +230,13 @@ int zone_api_list(struct zone_ctx *ctx, json_t *params, json_t **reply, struct z
 	if (r < 0)
 		return r;
 	json_t *arr = json_array();
+	if (!arr)
+		return zone_error_set(err, ENOMEM, "out of memory");
 	for (char **n = names; *n; n++) {
 		if (ctx->caller.uid != 0) {
-			struct zone_config *c = NULL;
-			if (zone_store_load_config(ctx->store, *n, &c, NULL) < 0)
-				continue;
-			unsigned a = zone_api_caller_auths(&ctx->caller, c);
-			zone_config_free(c);
-			if (!a)
+			_cleanup_config_ struct zone_config *c = NULL;
+			if (zone_store_load_config(ctx->store, *n, &c, NULL) < 0 ||
+			    !zone_api_caller_auths(&ctx->caller, c))
 				continue;
 		}
 		json_t *z = zone_summary(ctx->store, *n);
@@ -262,20 +247,16 @@ int zone_api_list(struct zone_ctx *ctx, json_t *params, json_t **reply, struct z
 	return 0;
 }
 
-/* Load a zone's config for a verb; `need` == 0 means root only. */
+/* Load a zone's config for a verb (into the caller's *c, also when the caller may
+ * not: it frees it); `need` == 0 means root only. */
 static int load_for(struct zone_ctx *ctx, const char *verb, const char *name, unsigned need,
 		    struct zone_config **c, struct zone_error *err)
 {
 	int r = zone_store_load_config(ctx->store, name, c, err);
 	if (r < 0)
 		return zone_error_wrap(err, "%s", verb);
-	r = need ? zone_api_require_auth(ctx, *c, need, verb, err) :
-		   zone_api_require_root(ctx, verb, name, err);
-	if (r < 0) {
-		zone_config_free(*c);
-		*c = NULL;
-	}
-	return r;
+	return need ? zone_api_require_auth(ctx, *c, need, verb, err) :
+		      zone_api_require_root(ctx, verb, name, err);
 }
 
 int zone_api_show(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
@@ -284,23 +265,19 @@ int zone_api_show(struct zone_ctx *ctx, json_t *params, json_t **reply, struct z
 	int r = zone_api_param_name(params, &name, err);
 	if (r < 0)
 		return r;
-	struct zone_config *c = NULL;
+	_cleanup_config_ struct zone_config *c = NULL;
 	unsigned any = ZONE_AUTH_LOGIN | ZONE_AUTH_MANAGE | ZONE_AUTH_CLONE;
 	if (ctx->caller.uid != 0) {
 		if ((r = zone_store_load_config(ctx->store, name, &c, err)) < 0)
 			return zone_error_wrap(err, "show");
-		if (!(zone_api_caller_auths(&ctx->caller, c) & any)) {
-			zone_config_free(c);
+		if (!(zone_api_caller_auths(&ctx->caller, c) & any))
 			return zone_error_set(err, EPERM,
 					      "show %s: permission denied (needs an authorization on "
 					      "this zone)", name);
-		}
 	} else if ((r = load_for(ctx, "show", name, 0, &c, err)) < 0) {
 		return r;
 	}
-	json_t *j = zone_config_to_json(c);
-	zone_config_free(c);
-	*reply = json_pack("{s:o}", "config", j);
+	*reply = json_pack("{s:o}", "config", zone_config_to_json(c));
 	return 0;
 }
 
@@ -316,74 +293,50 @@ static int edit_config(struct zone_ctx *ctx, json_t *params, const char *verb, e
 		return r;
 	if ((r = zone_api_require_root(ctx, verb, name, err)) < 0)
 		return r;
-	struct zone_lock *zl = NULL;
+	_cleanup_lock_ struct zone_lock *zl = NULL;
 	if ((r = zone_store_lock(ctx->store, name, verb, &zl, err)) < 0)
 		return zone_error_wrap(err, "%s", verb);
-	struct zone_config *old = NULL, *neu = NULL;
-	_cleanup_json_ json_t *j = NULL, *jo = NULL;
-	if ((r = zone_store_load_config(ctx->store, name, &old, err)) < 0) {
-		zone_error_wrap(err, "%s", verb);
-		goto out;
-	}
-	j = zone_config_to_json(old);
-	if ((r = fn(j, params, err)) < 0) {
-		zone_error_wrap(err, "%s %s", verb, name);
-		goto out;
-	}
+	_cleanup_config_ struct zone_config *old = NULL, *neu = NULL;
+	if ((r = zone_store_load_config(ctx->store, name, &old, err)) < 0)
+		return zone_error_wrap(err, "%s", verb);
+	_cleanup_json_ json_t *j = zone_config_to_json(old);
+	if (!j)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	if ((r = fn(j, params, err)) < 0)
+		return zone_error_wrap(err, "%s %s", verb, name);
 	/* "set NAME zonepath=" removed it: back to the default, as at creation. */
-	if ((r = apply_defaults(ctx->store, j, name)) < 0) {
-		zone_error_set(err, -r, "out of memory");
-		goto out;
-	}
-	if ((r = zone_config_from_json(j, "zone.json", &neu, err)) < 0) {
-		zone_error_wrap(err, "%s %s", verb, name);
-		goto out;
-	}
+	if ((r = apply_defaults(ctx->store, j, name, err)) < 0)
+		return r;
+	if ((r = zone_config_from_json(j, "zone.json", &neu, err)) < 0)
+		return zone_error_wrap(err, "%s %s", verb, name);
 	/* An unreadable state file may hide an installed zone: fail closed. */
-	struct zone_status st;
+	_cleanup_status_ struct zone_status st = ZONE_STATUS_INIT;
 	struct zone_error serr = { 0 };
-	enum zone_state state = ZONE_STATE_INVALID;
-	if (zone_store_load_status(ctx->store, name, &st, &serr) == 0) {
-		state = st.state;
-		zone_status_reset(&st);
-	}
-	jo = zone_config_to_json(old);
+	enum zone_state state = zone_store_load_status(ctx->store, name, &st, &serr) == 0 ?
+					st.state : ZONE_STATE_INVALID;
+	_cleanup_json_ json_t *jo = zone_config_to_json(old);
 	for (size_t i = 0; i < ELEMENTSOF(install_fixed_keys); i++) {
 		const char *k = install_fixed_keys[i];
 		if (state == ZONE_STATE_CONFIGURED ||
 		    json_equal(json_object_get(jo, k), json_object_get(j, k)))
 			continue;
 		if (state == ZONE_STATE_INVALID)
-			r = zone_error_set(err, EBUSY, "%s %s: %s cannot change: %s", verb, name, k,
-					   serr.msg);
-		else
-			r = zone_error_set(err, EBUSY,
-					   "%s %s: %s cannot change while the zone is %s "
-					   "(uninstall it first)",
-					   verb, name, k, zone_state_to_string(state));
-		goto out;
+			return zone_error_set(err, EBUSY, "%s %s: %s cannot change: %s", verb, name,
+					      k, serr.msg);
+		return zone_error_set(err, EBUSY,
+				      "%s %s: %s cannot change while the zone is %s "
+				      "(uninstall it first)",
+				      verb, name, k, zone_state_to_string(state));
 	}
-	if (strcmp(old->brand, neu->brand) != 0) {
-		struct zone_brand *b = NULL;
-		if ((r = zone_brand_load(neu->brand, &b, err)) < 0) {
-			zone_error_wrap(err, "%s %s", verb, name);
-			goto out;
-		}
-		zone_brand_free(b);
-	}
+	if (strcmp(old->brand, neu->brand) != 0 && (r = brand_check(neu->brand, err)) < 0)
+		return zone_error_wrap(err, "%s %s", verb, name);
 	if (strcmp(old->zonepath, neu->zonepath) != 0 &&
-	    (r = zonepath_conflict(ctx->store, neu, err)) < 0) {
-		zone_error_wrap(err, "%s %s", verb, name);
-		goto out;
-	}
+	    (r = zonepath_conflict(ctx->store, neu, err)) < 0)
+		return zone_error_wrap(err, "%s %s", verb, name);
 	if ((r = zone_store_save_config(ctx->store, neu, err)) < 0)
-		goto out;
+		return r;
 	*reply = json_pack("{s:s,s:o}", "name", name, "config", zone_config_to_json(neu));
-out:
-	zone_config_free(old);
-	zone_config_free(neu);
-	zone_lock_release(zl);
-	return r;
+	return 0;
 }
 
 static int do_set(json_t *j, json_t *params, struct zone_error *err)
@@ -444,7 +397,7 @@ int zone_api_verify(struct zone_ctx *ctx, json_t *params, json_t **reply, struct
 	int r = zone_api_param_name(params, &name, err);
 	if (r < 0)
 		return r;
-	struct zone_config *c = NULL;
+	_cleanup_config_ struct zone_config *c = NULL;
 	if ((r = load_for(ctx, "verify", name, 0, &c, err)) < 0)
 		return r;
 	_cleanup_json_ json_t *problems = json_array();
@@ -456,7 +409,6 @@ int zone_api_verify(struct zone_ctx *ctx, json_t *params, json_t **reply, struct
 	struct zone_error nerr = { 0 };
 	if (zone_verify_net(ctx->store, c, &nerr) < 0)
 		json_array_append_new(problems, json_string(nerr.msg));
-	zone_config_free(c);
 	*reply = json_pack("{s:s,s:b,s:O}", "name", name, "ok", json_array_size(problems) == 0,
 			   "problems", problems);
 	return 0;
@@ -478,42 +430,32 @@ int zone_api_mark(struct zone_ctx *ctx, json_t *params, json_t **reply, struct z
 		return zone_error_set(err, EINVAL, "mark %s: %s: not one of incomplete, installed",
 				      name, q);
 	}
-	struct zone_lock *zl = NULL;
+	_cleanup_lock_ struct zone_lock *zl = NULL;
 	if ((r = zone_store_lock(ctx->store, name, "mark", &zl, err)) < 0)
 		return zone_error_wrap(err, "mark");
-	struct zone_config *c = NULL;
-	struct zone_status st = ZONE_STATUS_INIT;
-	if ((r = zone_store_load_config(ctx->store, name, &c, err)) < 0) {
-		zone_error_wrap(err, "mark");
-		goto out;
-	}
+	_cleanup_config_ struct zone_config *c = NULL;
+	if ((r = zone_store_load_config(ctx->store, name, &c, err)) < 0)
+		return zone_error_wrap(err, "mark");
+	_cleanup_status_ struct zone_status st = ZONE_STATUS_INIT;
 	if ((r = zone_store_load_status(ctx->store, name, &st, err)) < 0)
-		goto out;
+		return r;
 	if (st.state != to && !(st.state == ZONE_STATE_INSTALLED && to == ZONE_STATE_INCOMPLETE) &&
-	    !(st.state == ZONE_STATE_INCOMPLETE && to == ZONE_STATE_INSTALLED)) {
-		r = zone_error_set(err, EBUSY, "mark %s %s: the zone is %s (mark works between "
-				   "incomplete and installed)", name, state,
-				   zone_state_to_string(st.state));
-		goto out;
-	}
+	    !(st.state == ZONE_STATE_INCOMPLETE && to == ZONE_STATE_INSTALLED))
+		return zone_error_set(err, EBUSY, "mark %s %s: the zone is %s (mark works between "
+				      "incomplete and installed)", name, state,
+				      zone_state_to_string(st.state));
 	if (to == ZONE_STATE_INSTALLED) {
 		_cleanup_free_ char *root = zone_store_root_path(c);
 		struct stat sb;
-		if (!root || lstat(root, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
-			r = zone_error_set(err, ENOENT,
-					   "mark %s installed: the zone root %s does not exist",
-					   name, root ? root : "?");
-			goto out;
-		}
+		if (!root || lstat(root, &sb) < 0 || !S_ISDIR(sb.st_mode))
+			return zone_error_set(err, ENOENT,
+					      "mark %s installed: the zone root %s does not exist",
+					      name, root ? root : "?");
 	}
 	if ((r = zone_store_set_state(ctx->store, name, to, err)) < 0)
-		goto out;
+		return r;
 	*reply = json_pack("{s:s,s:s}", "name", name, "state", zone_state_to_string(to));
-out:
-	zone_status_reset(&st);
-	zone_config_free(c);
-	zone_lock_release(zl);
-	return r;
+	return 0;
 }
 
 /* ---- delegation: zonectl admin add|remove|list ----------------------------------- */
@@ -546,10 +488,14 @@ static json_t *admin_entry(json_t *j, json_t *params, bool create, struct zone_e
 	}
 	if (!arr) {
 		arr = json_array();
-		json_object_set_new(j, "admins", arr);
+		if (json_object_set_new(j, "admins", arr) < 0)
+			arr = NULL;
 	}
 	e = json_pack("{s:s,s:[]}", key, who, "auths");
-	json_array_append_new(arr, e);
+	if (!arr || json_array_append_new(arr, e) < 0) {
+		zone_error_set(err, ENOMEM, "out of memory");
+		return NULL;
+	}
 	return e;
 }
 
@@ -619,12 +565,11 @@ int zone_api_admin_remove(struct zone_ctx *ctx, json_t *params, json_t **reply,
 int zone_api_admin_list(struct zone_ctx *ctx, json_t *params, json_t **reply,
 			struct zone_error *err)
 {
-	json_t *r = NULL;
+	_cleanup_json_ json_t *r = NULL;
 	int rc = zone_api_show(ctx, params, &r, err);
 	if (rc < 0)
 		return rc;
 	json_t *admins = json_object_get(json_object_get(r, "config"), "admins");
-	*reply = json_pack("{s:O}", "admins", admins ? admins : json_array());
-	json_decref(r);
+	*reply = json_pack("{s:o}", "admins", admins ? json_incref(admins) : json_array());
 	return 0;
 }

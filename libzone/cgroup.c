@@ -196,9 +196,10 @@ static int detect_uncached(struct layout *l, struct zone_error *err)
 {
 	memset(l, 0, sizeof(*l));
 	_cleanup_free_ char *mi = NULL, *selfcg = NULL;
-	if (zone_read_file("/proc/self/mountinfo", &mi, 1 << 22) < 0 ||
-	    zone_read_file("/proc/self/cgroup", &selfcg, 1 << 16) < 0)
-		return zone_error_errno(err, errno ? errno : EIO, "cgroup: read /proc/self");
+	ssize_t n;
+	if ((n = zone_read_file("/proc/self/mountinfo", &mi, 1 << 22)) < 0 ||
+	    (n = zone_read_file("/proc/self/cgroup", &selfcg, 1 << 16)) < 0)
+		return zone_error_errno(err, (int)-n, "cgroup: read /proc/self");
 
 	/* Pure v2: no v1 memory hierarchy, and a cgroup2 mount. */
 	_cleanup_free_ char *m = NULL, *r = NULL;
@@ -212,7 +213,7 @@ static int detect_uncached(struct layout *l, struct zone_error *err)
 		strip_supervisor(p);
 		l->v2_parent = join_cg(m2, r2, p);
 		l->v2_root = strcmp(p, "/") == 0;
-		return l->v2_parent ? 0 : -ENOMEM;
+		return l->v2_parent ? 0 : zone_error_set(err, ENOMEM, "out of memory");
 	}
 	for (int i = 0; i < _CG_MAX; i++) {
 		_cleanup_free_ char *mroot = NULL, *p = NULL;
@@ -221,7 +222,7 @@ static int detect_uncached(struct layout *l, struct zone_error *err)
 			continue;
 		l->v1[i].parent = join_cg(l->v1[i].mnt, mroot, p);
 		if (!l->v1[i].parent)
-			return -ENOMEM;
+			return zone_error_set(err, ENOMEM, "out of memory");
 	}
 	static const int required[] = { CG_MEMORY, CG_CPU, CG_PIDS };
 	for (size_t i = 0; i < ELEMENTSOF(required); i++)
@@ -536,7 +537,7 @@ static int apply_v1(struct layout *lay, const char *tag, const char *name,
 		case CG_CPUSET: {
 			_cleanup_free_ char *mid = zone_strdup_printf("%s/%s", lay->v1[i].parent, tag);
 			if (!mid)
-				return -ENOMEM;
+				return zone_error_set(err, ENOMEM, "out of memory");
 			if ((r = cpuset_inherit(lay->v1[i].parent, mid, err)) < 0 ||
 			    (r = cpuset_inherit(mid, dir, err)) < 0)
 				return r;
@@ -586,6 +587,8 @@ static int v2_enable(struct layout *lay, const char *want, struct zone_error *er
 	cg_read(lay->v2_parent, "cgroup.subtree_control", &on);
 	char cmd[256] = "";
 	_cleanup_free_ char *w = strdup(want);
+	if (!w)
+		return zone_error_set(err, ENOMEM, "out of memory");
 	char *save = NULL;
 	for (char *c = strtok_r(w, " ", &save); c; c = strtok_r(NULL, " ", &save)) {
 		if (!word_in(avail, c) || (on && word_in(on, c)))
@@ -617,7 +620,7 @@ static int apply_v2(struct layout *lay, const char *tag, const char *name,
 		return zone_error_wrap(err, "cgroup: enable controllers in %s", lay->v2_parent);
 	_cleanup_free_ char *mid = zone_strdup_printf("%s/%s", lay->v2_parent, tag);
 	if (!mid)
-		return -ENOMEM;
+		return zone_error_set(err, ENOMEM, "out of memory");
 	if ((r = cg_mkdir(mid, err)) < 0)
 		return r;
 	_cleanup_free_ char *on = NULL;
@@ -635,7 +638,7 @@ static int apply_v2(struct layout *lay, const char *tag, const char *name,
 	}
 	_cleanup_free_ char *dir = zone_strdup_printf("%s/%s", mid, name);
 	if (!dir)
-		return -ENOMEM;
+		return zone_error_set(err, ENOMEM, "out of memory");
 	if ((r = cg_mkdir(dir, err)) < 0)
 		return r;
 	json_array_append_new(paths, json_string(dir));
@@ -913,31 +916,31 @@ int zone_cgroup_pids(json_t *paths, pid_t **out, size_t *n, struct zone_error *e
 	if (!leaf)
 		return zone_error_set(err, ENOENT, "cgroup: the zone has no cgroup");
 	_cleanup_free_ char *s = NULL;
-	if (cg_read(leaf, "cgroup.procs", &s) < 0)
-		return zone_error_errno(err, errno, "cgroup: read %s/cgroup.procs", leaf);
-	size_t cap = 16;
-	pid_t *v = malloc(cap * sizeof(pid_t));
+	int r = cg_read(leaf, "cgroup.procs", &s);
+	if (r < 0)
+		return zone_error_errno(err, -r, "cgroup: read %s/cgroup.procs", leaf);
+	size_t cap = 16, k = 0;
+	_cleanup_free_ pid_t *v = malloc(cap * sizeof(pid_t));
 	if (!v)
-		return -ENOMEM;
+		return zone_error_set(err, ENOMEM, "out of memory");
 	for (char *p = s; *p;) {
 		char *end;
 		long pid = strtol(p, &end, 10);
 		if (end == p)
 			break;
-		if (*n == cap) {
+		if (k == cap) {
 			pid_t *nv = realloc(v, (cap *= 2) * sizeof(pid_t));
-			if (!nv) {
-				free(v);
-				return -ENOMEM;
-			}
+			if (!nv)
+				return zone_error_set(err, ENOMEM, "out of memory");
 			v = nv;
 		}
-		v[(*n)++] = (pid_t)pid;
+		v[k++] = (pid_t)pid;
 		p = end;
 		while (*p == '\n')
 			p++;
 	}
-	*out = v;
+	*out = TAKE_PTR(v);
+	*n = k;
 	return 0;
 }
 

@@ -156,6 +156,11 @@ __attribute__((format(printf, 4, 5))) static int bad(struct pctx *p, const char 
 	return zone_error_set(p->err, EINVAL, "%s: %s: %s", p->origin, path, why);
 }
 
+static int oom(struct pctx *p)
+{
+	return zone_error_set(p->err, ENOMEM, "out of memory");
+}
+
 static const char *json_type_name(json_t *v)
 {
 	switch (json_typeof(v)) {
@@ -424,13 +429,12 @@ static const char *zonepath_problem(const char *p)
 /* String presence and type were checked by check_keys(); values by the caller. */
 static int get_str(struct pctx *p, json_t *obj, const char *path, const char *key, char **out)
 {
-	(void)p;
 	(void)path;
 	json_t *v = json_object_get(obj, key);
 	if (!v)
 		return 0;
 	*out = strdup(json_string_value(v));
-	return *out ? 1 : -ENOMEM;
+	return *out ? 1 : oom(p);
 }
 
 static int get_uint(struct pctx *p, json_t *obj, const char *path, const char *key, uint64_t min,
@@ -484,7 +488,7 @@ static int get_strlist(struct pctx *p, json_t *arr, const char *path, char ***ou
 		return bad(p, path, NULL, "too many entries (at most 256)");
 	_cleanup_strv_ char **v = calloc(n + 1, sizeof(char *));
 	if (!v)
-		return -ENOMEM;
+		return oom(p);
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = json_array_get(arr, i);
 		if (!json_is_string(e)) {
@@ -494,7 +498,7 @@ static int get_strlist(struct pctx *p, json_t *arr, const char *path, char ***ou
 		}
 		v[i] = strdup(json_string_value(e));
 		if (!v[i])
-			return -ENOMEM;
+			return oom(p);
 	}
 	*out = TAKE_PTR(v);
 	return 0;
@@ -633,7 +637,7 @@ static int parse_device(struct pctx *p, json_t *e, const char *path, struct zone
 		return bad(p, sub, json_object_get(e, "path"),
 			   "not a normalized path below /dev/");
 	if (!d->access && !(d->access = strdup("rw")))
-		return -ENOMEM;
+		return oom(p);
 	snprintf(sub, sizeof(sub), "%s.access", path);
 	if (!*d->access || strspn(d->access, "rwm") != strlen(d->access) || strlen(d->access) > 3)
 		return bad(p, sub, json_object_get(e, "access"),
@@ -775,7 +779,7 @@ static int parse_map(struct pctx *p, json_t *o, const char *path, bool strings_o
 		}
 	}
 	*out = json_deep_copy(o);
-	return *out ? 0 : -ENOMEM;
+	return *out ? 0 : oom(p);
 }
 
 /* Parse an array of objects with a per-element parser. */
@@ -787,7 +791,7 @@ static int parse_map(struct pctx *p, json_t *o, const char *path, bool strings_o
 		if (_n > 256)                                                         \
 			_r = bad(p, key, NULL, "too many entries (at most 256)");     \
 		else if (_n > 0 && !((arr) = calloc(_n, sizeof(*(arr)))))             \
-			_r = -ENOMEM;                                                 \
+			_r = oom(p);                                                  \
 		for (size_t _i = 0; _r >= 0 && _i < _n; _i++) {                       \
 			char _path[64];                                               \
 			json_t *_e = json_array_get(_a, _i);                          \
@@ -811,62 +815,46 @@ int zone_config_from_json(json_t *j, const char *origin, struct zone_config **ou
 	if (r < 0)
 		return r;
 
-	struct zone_config *c = calloc(1, sizeof(*c));
+	_cleanup_config_ struct zone_config *c = calloc(1, sizeof(*c));
 	if (!c)
-		return -ENOMEM;
+		return oom(&p);
 	c->version = CONFIG_VERSION;
 
 	json_t *v = json_object_get(j, "version");
-	if (v && json_integer_value(v) != CONFIG_VERSION) {
-		r = bad(&p, "version", v, "unsupported version (this libzone reads version %d)",
-			CONFIG_VERSION);
-		goto fail;
-	}
+	if (v && json_integer_value(v) != CONFIG_VERSION)
+		return bad(&p, "version", v, "unsupported version (this libzone reads version %d)",
+			   CONFIG_VERSION);
 
 	if ((r = get_str(&p, j, "", "name", &c->name)) < 0)
-		goto fail;
-	if (!c->name) {
-		r = bad(&p, "name", NULL, "missing");
-		goto fail;
-	}
-	if ((r = zone_name_validate(c->name, err)) < 0) {
-		zone_error_wrap(err, "%s", p.origin);
-		goto fail;
-	}
+		return r;
+	if (!c->name)
+		return bad(&p, "name", NULL, "missing");
+	if ((r = zone_name_validate(c->name, err)) < 0)
+		return zone_error_wrap(err, "%s", p.origin);
 
 	if ((r = get_str(&p, j, "", "brand", &c->brand)) < 0)
-		goto fail;
-	if (!c->brand) {
-		r = bad(&p, "brand", NULL, "missing");
-		goto fail;
-	}
-	if (!valid_word(c->brand, 32, "_-")) {
-		r = bad(&p, "brand", json_object_get(j, "brand"), "not a brand name");
-		goto fail;
-	}
+		return r;
+	if (!c->brand)
+		return bad(&p, "brand", NULL, "missing");
+	if (!valid_word(c->brand, 32, "_-"))
+		return bad(&p, "brand", json_object_get(j, "brand"), "not a brand name");
 
 	if ((r = get_str(&p, j, "", "zonepath", &c->zonepath)) < 0)
-		goto fail;
+		return r;
 	/* Required: everything after parsing (conflict checks, the root path) uses it;
 	 * creation and edits fill in the default before parsing. */
-	if (!c->zonepath) {
-		r = bad(&p, "zonepath", NULL, "missing");
-		goto fail;
-	}
+	if (!c->zonepath)
+		return bad(&p, "zonepath", NULL, "missing");
 	const char *why = zonepath_problem(c->zonepath);
-	if (why) {
-		r = bad(&p, "zonepath", json_object_get(j, "zonepath"), "%s", why);
-		goto fail;
-	}
+	if (why)
+		return bad(&p, "zonepath", json_object_get(j, "zonepath"), "%s", why);
 
 	c->autoboot = json_is_true(json_object_get(j, "autoboot"));
 
 	if ((r = get_str(&p, j, "", "hostname", &c->hostname)) < 0)
-		goto fail;
-	if (c->hostname && !valid_hostname(c->hostname)) {
-		r = bad(&p, "hostname", json_object_get(j, "hostname"), "not a host name");
-		goto fail;
-	}
+		return r;
+	if (c->hostname && !valid_hostname(c->hostname))
+		return bad(&p, "hostname", json_object_get(j, "hostname"), "not a host name");
 
 	if ((v = json_object_get(j, "ip_type"))) {
 		const char *s = json_string_value(v);
@@ -876,60 +864,51 @@ int zone_config_from_json(json_t *j, const char *origin, struct zone_config **ou
 			c->ip_type = ZONE_IP_EXCLUSIVE;
 		else if (strcmp(s, "shared") == 0)
 			c->ip_type = ZONE_IP_SHARED;
-		else {
-			r = bad(&p, "ip_type", v, "not one of exclusive, shared, none");
-			goto fail;
-		}
+		else
+			return bad(&p, "ip_type", v, "not one of exclusive, shared, none");
 	}
 
 	if ((r = PARSE_ARRAY(&p, j, "net", c->net, c->n_net, parse_net)) < 0 ||
 	    (r = PARSE_ARRAY(&p, j, "fs", c->fs, c->n_fs, parse_fs)) < 0 ||
 	    (r = PARSE_ARRAY(&p, j, "devices", c->devices, c->n_devices, parse_device)) < 0 ||
 	    (r = PARSE_ARRAY(&p, j, "admins", c->admins, c->n_admins, parse_admin)) < 0)
-		goto fail;
+		return r;
 
 	for (size_t a = 0; a < c->n_net; a++)
 		for (size_t b = 0; b < a; b++)
 			if (strcmp(c->net[a].name, c->net[b].name) == 0) {
 				char sub[64];
 				snprintf(sub, sizeof(sub), "net[%zu].name", a);
-				r = bad(&p, sub, NULL,
-					"\"%s\" is used by net[%zu] too", c->net[a].name, b);
-				goto fail;
+				return bad(&p, sub, NULL, "\"%s\" is used by net[%zu] too",
+					   c->net[a].name, b);
 			} else if (c->net[a].gateway && c->net[b].gateway &&
 				   !strchr(c->net[a].gateway, ':') == !strchr(c->net[b].gateway, ':')) {
 				/* one default route per family */
 				char sub[64];
 				snprintf(sub, sizeof(sub), "net[%zu].gateway", a);
-				r = bad(&p, sub, NULL, "net[%zu] has the %s default route already", b,
-					strchr(c->net[a].gateway, ':') ? "IPv6" : "IPv4");
-				goto fail;
+				return bad(&p, sub, NULL, "net[%zu] has the %s default route already", b,
+					   strchr(c->net[a].gateway, ':') ? "IPv6" : "IPv4");
 			}
-	if (c->n_net > 0 && c->ip_type != ZONE_IP_EXCLUSIVE) {
-		r = bad(&p, "net", NULL, "interfaces need \"ip_type\": \"exclusive\"");
-		goto fail;
-	}
+	if (c->n_net > 0 && c->ip_type != ZONE_IP_EXCLUSIVE)
+		return bad(&p, "net", NULL, "interfaces need \"ip_type\": \"exclusive\"");
 	for (size_t a = 0; a < c->n_fs; a++)
 		for (size_t b = 0; b < a; b++)
 			if (strcmp(c->fs[a].target, c->fs[b].target) == 0) {
 				char sub[64];
 				snprintf(sub, sizeof(sub), "fs[%zu].target", a);
 				_cleanup_free_ char *q = zone_quote(c->fs[a].target, 80);
-				r = bad(&p, sub, NULL, "%s is the target of fs[%zu] too", q, b);
-				goto fail;
+				return bad(&p, sub, NULL, "%s is the target of fs[%zu] too", q, b);
 			}
 
 	if ((v = json_object_get(j, "limits")) && (r = parse_limits(&p, v, &c->limits)) < 0)
-		goto fail;
+		return r;
 	if ((v = json_object_get(j, "limitpriv")) && (r = parse_limitpriv(&p, v, &c->limitpriv)) < 0)
-		goto fail;
+		return r;
 
 	if ((r = get_str(&p, j, "", "seccomp", &c->seccomp)) < 0)
-		goto fail;
-	if (c->seccomp && !valid_word(c->seccomp, 64, "_-")) {
-		r = bad(&p, "seccomp", json_object_get(j, "seccomp"), "not a profile name");
-		goto fail;
-	}
+		return r;
+	if (c->seccomp && !valid_word(c->seccomp, 64, "_-"))
+		return bad(&p, "seccomp", json_object_get(j, "seccomp"), "not a profile name");
 
 	if ((v = json_object_get(j, "userns"))) {
 		const char *s = json_string_value(v);
@@ -937,23 +916,18 @@ int zone_config_from_json(json_t *j, const char *origin, struct zone_config **ou
 			c->userns = ZONE_USERNS_AUTO;
 		else if (strcmp(s, "none") == 0)
 			c->userns = ZONE_USERNS_NONE;
-		else {
-			r = bad(&p, "userns", v, "not one of auto, none");
-			goto fail;
-		}
+		else
+			return bad(&p, "userns", v, "not one of auto, none");
 	}
 
 	if ((v = json_object_get(j, "attrs")) && (r = parse_map(&p, v, "attrs", true, &c->attrs)) < 0)
-		goto fail;
+		return r;
 	if ((v = json_object_get(j, "brand_attrs")) &&
 	    (r = parse_map(&p, v, "brand_attrs", false, &c->brand_attrs)) < 0)
-		goto fail;
+		return r;
 
-	*out = c;
+	*out = TAKE_PTR(c);
 	return 0;
-fail:
-	zone_config_free(c);
-	return r;
 }
 
 int zone_config_parse(const char *text, size_t len, const char *origin, struct zone_config **out,
@@ -1192,7 +1166,7 @@ static int coerce(const char *path, enum ftype t, const char *val, json_t **out,
 		_cleanup_json_ json_t *a = json_array();
 		_cleanup_free_ char *copy = strdup(val);
 		if (!a || !copy)
-			return -ENOMEM;
+			return zone_error_set(err, ENOMEM, "out of memory");
 		char *save = NULL;
 		for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 			if (json_array_append_new(a, json_string(tok)) < 0)
@@ -1220,7 +1194,7 @@ static int split_assignment(const char *a, char **key, const char **val, struct 
 	}
 	*key = strndup(a, (size_t)(eq - a));
 	*val = eq + 1;
-	return *key ? 0 : -ENOMEM;
+	return *key ? 0 : zone_error_set(err, ENOMEM, "out of memory");
 }
 
 /* The type of any key of an F_MAP ("attrs.owner=..."): set as a string. */
@@ -1327,6 +1301,8 @@ static int build_object(const char *kind, const struct field *fields, char *cons
 			json_t **out, struct zone_error *err)
 {
 	_cleanup_json_ json_t *o = json_object();
+	if (!o)
+		return zone_error_set(err, ENOMEM, "out of memory");
 	for (size_t i = 0; as && as[i]; i++) {
 		_cleanup_free_ char *k = NULL;
 		const char *v;
@@ -1358,7 +1334,7 @@ int zone_config_json_add(json_t *j, const char *kind, char *const *as, struct zo
 	int r = resource_lookup(kind, &key, &fields, err);
 	if (r < 0)
 		return r;
-	json_t *o = NULL;
+	_cleanup_json_ json_t *o = NULL;
 	if ((r = build_object(kind, fields, as, &o, err)) < 0)
 		return r;
 	json_t *arr = json_object_get(j, key);
@@ -1366,11 +1342,9 @@ int zone_config_json_add(json_t *j, const char *kind, char *const *as, struct zo
 		arr = json_array();
 		json_object_set_new(j, key, arr);
 	}
-	if (!json_is_array(arr)) {
-		json_decref(o);
+	if (!json_is_array(arr))
 		return zone_error_set(err, EINVAL, "%s: not an array", key);
-	}
-	json_array_append_new(arr, o);
+	json_array_append_new(arr, TAKE_PTR(o));
 	return 0;
 }
 

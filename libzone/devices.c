@@ -64,7 +64,7 @@ void zone_devrules_free(struct zone_devrules *r)
 
 /* Add a rule, or merge it into one with the same type and numbers. */
 static int add_rule(struct zone_devrules *r, char type, int64_t major, int64_t minor,
-		    unsigned access, ssize_t src)
+		    unsigned access, ssize_t src, struct zone_error *err)
 {
 	for (size_t i = 0; i < r->n; i++)
 		if (r->v[i].type == type && r->v[i].major == major && r->v[i].minor == minor) {
@@ -73,7 +73,7 @@ static int add_rule(struct zone_devrules *r, char type, int64_t major, int64_t m
 		}
 	struct zone_devrule *nv = realloc(r->v, (r->n + 1) * sizeof(*nv));
 	if (!nv)
-		return -ENOMEM;
+		return zone_error_set(err, ENOMEM, "out of memory");
 	r->v = nv;
 	r->v[r->n++] = (struct zone_devrule){ .type = type, .major = major, .minor = minor,
 					      .access = access, .src = src };
@@ -107,13 +107,13 @@ int zone_devices_rules(const struct zone_device *devs, size_t n, json_t *policy,
 		       struct zone_devrules *out, struct zone_error *err)
 {
 	const unsigned rwm = ZONE_DEV_READ | ZONE_DEV_WRITE | ZONE_DEV_MKNOD;
-	struct zone_devrules r = { 0 };
+	_cleanup_(zone_devrules_free) struct zone_devrules r = { 0 };
 	char type, field[64], path[64];
 	int64_t major, minor;
-	int q = 0;
-	if (add_rule(&r, 'c', -1, -1, ZONE_DEV_MKNOD, -1) < 0 ||
-	    add_rule(&r, 'b', -1, -1, ZONE_DEV_MKNOD, -1) < 0)
-		goto oom;
+	int q;
+	if ((q = add_rule(&r, 'c', -1, -1, ZONE_DEV_MKNOD, -1, err)) < 0 ||
+	    (q = add_rule(&r, 'b', -1, -1, ZONE_DEV_MKNOD, -1, err)) < 0)
+		return q;
 	size_t i;
 	json_t *v;
 	json_array_foreach(policy, i, v) {
@@ -123,27 +123,23 @@ int zone_devices_rules(const struct zone_device *devs, size_t n, json_t *policy,
 			continue;
 		snprintf(field, sizeof(field), "policy/mounts.json: devices[%zu]", i);
 		snprintf(path, sizeof(path), "/dev/%s", d);
-		if ((q = node_of(path, field, &type, &major, &minor, err)) < 0)
-			goto fail;
-		if (add_rule(&r, type, major, minor, rwm, -1) < 0)
-			goto oom;
+		if ((q = node_of(path, field, &type, &major, &minor, err)) < 0 ||
+		    (q = add_rule(&r, type, major, minor, rwm, -1, err)) < 0)
+			return q;
 	}
-	if (add_rule(&r, 'c', 5, 2, rwm, -1) < 0 || add_rule(&r, 'c', 136, -1, rwm, -1) < 0)
-		goto oom;
+	if ((q = add_rule(&r, 'c', 5, 2, rwm, -1, err)) < 0 ||
+	    (q = add_rule(&r, 'c', 136, -1, rwm, -1, err)) < 0)
+		return q;
 	for (i = 0; i < n; i++) {
 		snprintf(field, sizeof(field), "devices[%zu].path", i);
-		if ((q = node_of(devs[i].path, field, &type, &major, &minor, err)) < 0)
-			goto fail;
-		if (add_rule(&r, type, major, minor, parse_access(devs[i].access), (ssize_t)i) < 0)
-			goto oom;
+		if ((q = node_of(devs[i].path, field, &type, &major, &minor, err)) < 0 ||
+		    (q = add_rule(&r, type, major, minor, parse_access(devs[i].access), (ssize_t)i,
+				  err)) < 0)
+			return q;
 	}
 	*out = r;
+	r = (struct zone_devrules){ 0 }; /* *out's now */
 	return 0;
-oom:
-	q = zone_error_set(err, ENOMEM, "out of memory");
-fail:
-	zone_devrules_free(&r);
-	return q;
 }
 
 /* "c 1:3 rwm", "c 136:* rwm": the v1 devices.allow and devices.list format. */
@@ -226,10 +222,10 @@ int zone_devices_apply_v1(const char *dir, const struct zone_devrules *r, struct
  *     r2 = ctx->access_type; r3 = r2 & 0xffff (device type); r2 >>= 16 (access)
  *     r4 = ctx->major; r5 = ctx->minor
  *   per rule (a test only where the rule is not a wildcard):
- *     if r3 != TYPE goto next
- *     r1 = r2 & ~ACCESS; if r1 != 0 goto next     (asks for more than allowed)
- *     if r4 != MAJOR goto next
- *     if r5 != MINOR goto next
+ *     if r3 != TYPE jump to next
+ *     r1 = r2 & ~ACCESS; if r1 != 0 jump to next  (asks for more than allowed)
+ *     if r4 != MAJOR jump to next
+ *     if r5 != MINOR jump to next
  *     r0 = 1; exit                                 (allow)
  *   next: ...
  *     r0 = 0; exit                                 (deny: EPERM)

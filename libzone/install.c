@@ -43,14 +43,13 @@ static int remove_tree_at(int dfd, dev_t dev, int depth)
 {
 	if (depth > 256)
 		return -ELOOP;
-	int fd2 = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+	_cleanup_close_ int fd2 = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
 	if (fd2 < 0)
 		return -errno;
-	DIR *d = fdopendir(fd2);
-	if (!d) {
-		close(fd2);
+	_cleanup_closedir_ DIR *d = fdopendir(fd2);
+	if (!d)
 		return -errno;
-	}
+	TAKE_FD(fd2); /* d's now */
 	int r = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
@@ -85,7 +84,6 @@ static int remove_tree_at(int dfd, dev_t dev, int depth)
 			r = -errno;
 		}
 	}
-	closedir(d);
 	return r;
 }
 
@@ -185,143 +183,113 @@ static bool dir_empty(const char *path)
 
 static int install_locked(struct zone_store *s, const char *name, struct zone_error *err)
 {
-	struct zone_config *c = NULL;
-	struct zone_brand *b = NULL;
-	struct zone_status st = ZONE_STATUS_INIT;
-	_cleanup_free_ char *root = NULL, *log = NULL;
-	_cleanup_json_ json_t *problems = json_array();
+	_cleanup_config_ struct zone_config *c = NULL;
 	int r = zone_store_load_config(s, name, &c, err);
 	if (r < 0)
-		goto out;
+		return r;
+	_cleanup_status_ struct zone_status st = ZONE_STATUS_INIT;
 	if ((r = zone_store_load_status(s, name, &st, err)) < 0)
-		goto out;
-	if (st.state != ZONE_STATE_CONFIGURED) {
-		r = zone_error_set(err, EBUSY, "the zone is %s; only a configured zone can be "
-				   "installed%s", zone_state_to_string(st.state),
-				   st.state == ZONE_STATE_INCOMPLETE ? " (uninstall -F first)" : "");
-		goto out;
-	}
+		return r;
+	if (st.state != ZONE_STATE_CONFIGURED)
+		return zone_error_set(err, EBUSY, "the zone is %s; only a configured zone can be "
+				      "installed%s", zone_state_to_string(st.state),
+				      st.state == ZONE_STATE_INCOMPLETE ? " (uninstall -F first)" : "");
+	_cleanup_brand_ struct zone_brand *b = NULL;
 	if ((r = zone_brand_load(c->brand, &b, err)) < 0)
-		goto out;
-	if (zone_verify(s, c, problems) > 0) {
-		r = zone_error_set(err, EINVAL, "%s", json_string_value(json_array_get(problems, 0)));
-		goto out;
-	}
-	if (!b->install_hook) {
-		r = zone_error_set(err, EINVAL, "brand %s has no install hook", c->brand);
-		goto out;
-	}
-	root = zone_store_root_path(c);
-	log = zone_strdup_printf("%s/log/%s.install.log", zone_store_root(s), name);
-	if (!root || !log) {
-		r = zone_error_set(err, ENOMEM, "out of memory");
-		goto out;
-	}
+		return r;
+	_cleanup_json_ json_t *problems = json_array();
+	if (!problems)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	if (zone_verify(s, c, problems) > 0)
+		return zone_error_set(err, EINVAL, "%s",
+				      json_string_value(json_array_get(problems, 0)));
+	if (!b->install_hook)
+		return zone_error_set(err, EINVAL, "brand %s has no install hook", c->brand);
+	_cleanup_free_ char *root = zone_store_root_path(c);
+	_cleanup_free_ char *log = zone_strdup_printf("%s/log/%s.install.log", zone_store_root(s),
+						      name);
+	if (!root || !log)
+		return zone_error_set(err, ENOMEM, "out of memory");
 	struct stat sb;
-	if (lstat(root, &sb) == 0 && (!S_ISDIR(sb.st_mode) || !dir_empty(root))) {
-		r = zone_error_set(err, EEXIST, "%s exists and is not an empty directory", root);
-		goto out;
-	}
+	if (lstat(root, &sb) == 0 && (!S_ISDIR(sb.st_mode) || !dir_empty(root)))
+		return zone_error_set(err, EEXIST, "%s exists and is not an empty directory", root);
 	/* From here on a failure leaves the zone incomplete. */
 	if ((r = zone_store_set_state(s, name, ZONE_STATE_INCOMPLETE, err)) < 0)
-		goto out;
+		return r;
 	/* The zonepath is 0700: zone files keep on-disk ids, setuid ones included. */
-	if ((r = zone_mkdir_p(c->zonepath, 0700)) < 0) {
-		r = zone_error_errno(err, -r, "create %s", c->zonepath);
-		goto out;
-	}
-	if (chmod(c->zonepath, 0700) < 0 || (mkdir(root, 0755) < 0 && errno != EEXIST)) {
-		r = zone_error_errno(err, errno, "create %s", root);
-		goto out;
-	}
+	if ((r = zone_mkdir_p(c->zonepath, 0700)) < 0)
+		return zone_error_errno(err, -r, "create %s", c->zonepath);
+	if (chmod(c->zonepath, 0700) < 0 || (mkdir(root, 0755) < 0 && errno != EEXIST))
+		return zone_error_errno(err, errno, "create %s", root);
 	if ((r = run_hook(b->install_hook, c, root, log, err)) < 0) {
 		char why[ZONE_ERROR_MAX];
 		snprintf(why, sizeof(why), "%s", err->msg);
-		zone_error_set(err, err->code, "%s; the zone is left incomplete (log: %s; "
-			       "'zonectl uninstall -F %s' cleans up)", why, log, name);
-		goto out;
+		return zone_error_set(err, err->code, "%s; the zone is left incomplete (log: %s; "
+				      "'zonectl uninstall -F %s' cleans up)", why, log, name);
 	}
 	/* An installed zone holds its id and uid range until uninstall: boot need
 	 * not look at every other zone to find a free one. */
 	int slot;
 	if ((r = zone_store_claim_slot(s, name, &slot, err)) < 0)
-		goto out;
-	r = zone_store_set_state(s, name, ZONE_STATE_INSTALLED, err);
-out:
-	zone_status_reset(&st);
-	zone_brand_free(b);
-	zone_config_free(c);
-	return r;
+		return r;
+	return zone_store_set_state(s, name, ZONE_STATE_INSTALLED, err);
 }
 
 int zone_runtime_install(struct zone_store *s, const char *name, struct zone_error *err)
 {
-	struct zone_lock *l = NULL;
+	_cleanup_lock_ struct zone_lock *l = NULL;
 	int r = zone_store_lock(s, name, "install", &l, err);
 	if (r < 0)
 		return zone_error_wrap(err, "install");
-	r = install_locked(s, name, err);
-	zone_lock_release(l);
-	if (r < 0)
-		zone_error_wrap(err, "install %s", name);
-	return r;
+	if ((r = install_locked(s, name, err)) < 0)
+		return zone_error_wrap(err, "install %s", name);
+	return 0;
 }
 
 static int uninstall_locked(struct zone_store *s, const char *name, bool force,
 			    struct zone_error *err)
 {
-	struct zone_config *c = NULL;
-	struct zone_status st = ZONE_STATUS_INIT;
-	_cleanup_free_ char *root = NULL;
+	_cleanup_config_ struct zone_config *c = NULL;
 	int r = zone_store_load_config(s, name, &c, err);
 	if (r < 0)
-		goto out;
+		return r;
+	_cleanup_status_ struct zone_status st = ZONE_STATUS_INIT;
 	if ((r = zone_store_load_status(s, name, &st, err)) < 0)
-		goto out;
-	if (st.state == ZONE_STATE_INCOMPLETE && !force) {
-		r = zone_error_set(err, EBUSY, "the zone is incomplete; 'uninstall -F' removes what "
-				   "is left of it");
-		goto out;
-	}
-	if (st.state != ZONE_STATE_INSTALLED && st.state != ZONE_STATE_INCOMPLETE) {
-		r = zone_error_set(err, EBUSY, "the zone is %s%s", zone_state_to_string(st.state),
-				   st.state == ZONE_STATE_CONFIGURED ? " (nothing to uninstall)" :
-								       " (halt it first)");
-		goto out;
-	}
+		return r;
+	if (st.state == ZONE_STATE_INCOMPLETE && !force)
+		return zone_error_set(err, EBUSY, "the zone is incomplete; 'uninstall -F' removes "
+				      "what is left of it");
+	if (st.state != ZONE_STATE_INSTALLED && st.state != ZONE_STATE_INCOMPLETE)
+		return zone_error_set(err, EBUSY, "the zone is %s%s",
+				      zone_state_to_string(st.state),
+				      st.state == ZONE_STATE_CONFIGURED ? " (nothing to uninstall)" :
+									  " (halt it first)");
 	if ((r = zone_store_set_state(s, name, ZONE_STATE_INCOMPLETE, err)) < 0)
-		goto out;
-	root = zone_store_root_path(c);
-	if (!root) {
-		r = zone_error_set(err, ENOMEM, "out of memory");
-		goto out;
-	}
+		return r;
+	_cleanup_free_ char *root = zone_store_root_path(c);
+	if (!root)
+		return zone_error_set(err, ENOMEM, "out of memory");
 	if ((r = zone_remove_tree(root, err)) < 0)
-		goto out; /* stays incomplete */
+		return r; /* stays incomplete */
 	/* Remove the zonepath too if nothing else is in it. */
 	rmdir(c->zonepath);
+	zone_status_reset(&st);
 	if ((r = zone_store_load_status(s, name, &st, err)) < 0)
-		goto out;
+		return r;
 	st.state = ZONE_STATE_CONFIGURED;
 	st.slot = -1;
 	st.uid_base = 0;
-	r = zone_store_save_status(s, name, &st, err);
-out:
-	zone_status_reset(&st);
-	zone_config_free(c);
-	return r;
+	return zone_store_save_status(s, name, &st, err);
 }
 
 int zone_runtime_uninstall(struct zone_store *s, const char *name, bool force,
 			   struct zone_error *err)
 {
-	struct zone_lock *l = NULL;
+	_cleanup_lock_ struct zone_lock *l = NULL;
 	int r = zone_store_lock(s, name, "uninstall", &l, err);
 	if (r < 0)
 		return zone_error_wrap(err, "uninstall");
-	r = uninstall_locked(s, name, force, err);
-	zone_lock_release(l);
-	if (r < 0)
-		zone_error_wrap(err, "uninstall %s", name);
-	return r;
+	if ((r = uninstall_locked(s, name, force, err)) < 0)
+		return zone_error_wrap(err, "uninstall %s", name);
+	return 0;
 }

@@ -139,11 +139,10 @@ struct login_ctx {
 	size_t bpf_len;
 };
 
-__attribute__((noreturn)) static void fail(int sock, struct zone_error *err)
+/* Tell zone_runtime_login why (ZONE_MSG_ERROR) and give up. */
+__attribute__((noreturn)) static void fail(int sock, const struct zone_error *err)
 {
-	char msg[ZONE_ERROR_MAX + 4];
-	snprintf(msg, sizeof(msg), "E%s", err->msg);
-	zone_send_fds(sock, msg, NULL, 0);
+	zone_msg_error(sock, err);
 	_exit(126);
 }
 
@@ -172,7 +171,8 @@ __attribute__((noreturn)) static void in_zone(struct login_ctx *x)
 			struct winsize ws = { .ws_row = o->rows, .ws_col = o->cols };
 			ioctl(sl, TIOCSWINSZ, &ws);
 		}
-		if (zone_send_fds(x->sock, "T", &m, 1) < 0)
+		const char tty[] = { ZONE_MSG_TTY, '\0' };
+		if (zone_send_fds(x->sock, tty, &m, 1) < 0)
 			_exit(126);
 		close(m);
 		if (ioctl(sl, TIOCSCTTY, 0) < 0 || dup2(sl, 0) < 0 || dup2(sl, 1) < 0 ||
@@ -291,83 +291,78 @@ int zone_runtime_login(struct zone_store *s, const char *name, const struct zone
 			if (isatty(o->stdio[i]))
 				return zone_error_set(err, EPERM, "login %s: a terminal must not enter "
 						      "a zone (use a pty session)", name);
-	struct zone_status st;
+	_cleanup_status_ struct zone_status st = ZONE_STATUS_INIT;
 	int r = zone_runtime_load_live(s, name, "login", &st, err);
 	if (r < 0)
 		return r;
-	struct login_ctx x = { .o = o, .pidfd = -1, .sock = -1 };
 	_cleanup_free_ char *bpf_path = zone_strdup_printf("%s/run/%s.bpf", zone_store_root(s), name);
 	_cleanup_free_ char *bpf = NULL;
 	ssize_t n = bpf_path ? zone_read_file(bpf_path, &bpf, 1 << 20) : -ENOMEM;
-	if (n <= 0) {
-		zone_status_reset(&st);
+	if (n <= 0)
 		return zone_error_errno(err, n < 0 ? (int)-n : EIO, "login %s: read %s", name,
 					bpf_path ? bpf_path : "");
-	}
-	x.bpf = bpf;
-	x.bpf_len = (size_t)n;
-	x.pidfd = zone_pidfd_open_checked(st.init_pid, st.init_start);
-	if (x.pidfd < 0) {
-		zone_status_reset(&st);
+	_cleanup_close_ int pidfd = zone_pidfd_open_checked(st.init_pid, st.init_start);
+	if (pidfd < 0)
 		return zone_error_set(err, ESRCH, "login %s: the zone's init is gone", name);
-	}
-	x.cgroups = json_object_get(st.extra, "cgroups");
-	x.caps = (uint64_t)json_integer_value(json_object_get(st.extra, "caps"));
-	x.personality = (unsigned long)json_integer_value(json_object_get(st.extra, "personality"));
-	x.userns = json_is_true(json_object_get(st.extra, "userns"));
-	x.netns = json_is_true(json_object_get(st.extra, "netns"));
-	x.kzone = st.kernel_zone_id;
+	struct login_ctx x = {
+		.o = o,
+		.pidfd = pidfd,
+		.sock = -1,
+		.cgroups = json_object_get(st.extra, "cgroups"),
+		.caps = (uint64_t)json_integer_value(json_object_get(st.extra, "caps")),
+		.personality = (unsigned long)json_integer_value(json_object_get(st.extra,
+										 "personality")),
+		.userns = json_is_true(json_object_get(st.extra, "userns")),
+		.netns = json_is_true(json_object_get(st.extra, "netns")),
+		.kzone = st.kernel_zone_id,
+		.bpf = bpf,
+		.bpf_len = (size_t)n,
+	};
 	int sp[2];
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
-		r = zone_error_errno(err, errno, "login %s: socketpair", name);
-		goto out;
-	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		return zone_error_errno(err, errno, "login %s: socketpair", name);
+	_cleanup_close_ int sock = sp[0];
 	x.sock = sp[1];
 	pid_t c = fork();
 	if (c < 0) {
-		r = zone_error_errno(err, errno, "login %s: fork", name);
-		close(sp[0]);
+		int e = errno;
 		close(sp[1]);
-		goto out;
+		return zone_error_errno(err, e, "login %s: fork", name);
 	}
 	if (c == 0) {
-		close(sp[0]);
+		close(TAKE_FD(sock));
 		helper(&x);
 	}
 	close(sp[1]);
-	/* Messages: optional "T"+master, then EOF once the zone process exec'd. */
+	/*
+	 * Messages: ZONE_MSG_TTY with the master (with o->tty), then EOF once the
+	 * zone process exec'd; or ZONE_MSG_ERROR and why.
+	 */
 	for (;;) {
 		char buf[ZONE_ERROR_MAX + 8];
 		int fd = -1;
 		size_t nfd = 1;
-		ssize_t k = zone_recv_fds(sp[0], buf, sizeof(buf), &fd, &nfd);
+		ssize_t k = zone_recv_fds(sock, buf, sizeof(buf), &fd, &nfd);
 		if (k <= 0)
 			break;
-		if (buf[0] == 'T' && nfd == 1 && master) {
+		if (buf[0] == ZONE_MSG_TTY && nfd == 1 && master) {
 			*master = fd;
 			continue;
 		}
 		if (nfd == 1)
 			close(fd);
-		if (buf[0] == 'E') {
-			r = zone_error_set(err, EIO, "login %s: %s", name, buf + 1);
+		if (buf[0] == ZONE_MSG_ERROR) {
 			if (master && *master >= 0) {
 				close(*master);
 				*master = -1;
 			}
 			int status;
 			waitpid(c, &status, 0);
-			close(sp[0]);
-			goto out;
+			return zone_error_set(err, EIO, "login %s: %s", name, buf + 1);
 		}
 	}
-	close(sp[0]);
 	*pid_out = c;
-	r = 0;
-out:
-	close(x.pidfd);
-	zone_status_reset(&st);
-	return r;
+	return 0;
 }
 
 int zone_runtime_console(struct zone_store *s, const char *name, int *fd, struct zone_error *err)
@@ -378,10 +373,12 @@ int zone_runtime_console(struct zone_store *s, const char *name, int *fd, struct
 		return r;
 	zone_status_reset(&st);
 	_cleanup_free_ char *run = zone_strdup_printf("%s/run", zone_store_root(s));
+	if (!run)
+		return zone_error_set(err, ENOMEM, "console %s: out of memory", name);
 	char reply[64];
 	int sock = -1;
-	if (!run || (r = zone_monitor_request(run, name, "console", 5000, reply, sizeof(reply),
-					      &sock, err)) < 0)
+	if ((r = zone_monitor_request(run, name, "console", 5000, reply, sizeof(reply), &sock,
+				      err)) < 0)
 		return zone_error_wrap(err, "console");
 	if (strcmp(reply, "ok") != 0) {
 		close(sock);

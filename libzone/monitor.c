@@ -122,8 +122,8 @@ int zone_monitor_request(const char *run_dir, const char *name, const char *req,
 	}
 	if (dirfd >= 0)
 		close(dirfd);
-	if (zone_write_all(s, req, strlen(req)) < 0 || zone_write_all(s, "\n", 1) < 0)
-		return zone_error_errno(err, errno, "zone %s: monitor request", name);
+	if ((r = zone_write_all(s, req, strlen(req))) < 0 || (r = zone_write_all(s, "\n", 1)) < 0)
+		return zone_error_errno(err, -r, "zone %s: monitor request", name);
 	struct pollfd pfd = { .fd = s, .events = POLLIN };
 	size_t got = 0;
 	while (got < len - 1) {
@@ -248,12 +248,10 @@ static pid_t clone_in_kzone(struct zone_boot *b, uint64_t flags, struct zone_err
 	if (helper == 0) {
 		close(pp[0]);
 		struct zone_error e = { 0 };
-		pid_t c = -1;
-		if (zone_kzone_enter(b->hold.kzone, &e) == 0)
-			c = zone_clone3(flags | CLONE_PARENT, NULL);
-		if (c == 0)
+		/* the first process's pid, or why there is none (-errno) */
+		int v = zone_kzone_enter(b->hold.kzone, &e);
+		if (v >= 0 && (v = zone_clone3(flags | CLONE_PARENT, NULL)) == 0)
 			return 0; /* the first process: the caller carries on as the child */
-		int v = c > 0 ? c : -errno;
 		(void)!write(pp[1], &v, sizeof(v));
 		_exit(0);
 	}
@@ -266,9 +264,10 @@ static pid_t clone_in_kzone(struct zone_boot *b, uint64_t flags, struct zone_err
 	if (n != sizeof(v) || v <= 0)
 		return zone_error_errno(err, v < 0 ? -v : EIO, "create the zone's first process in "
 					"kernel zone %d", b->hold.kzone);
-	b->hold.init_pidfd = zone_pidfd_open(v);
-	if (b->hold.init_pidfd < 0)
-		return zone_error_errno(err, errno, "pidfd of %d", v);
+	int fd = zone_pidfd_open(v);
+	if (fd < 0)
+		return zone_error_errno(err, -fd, "pidfd of %d", v);
+	b->hold.init_pidfd = fd;
 	return v;
 }
 
@@ -289,6 +288,7 @@ int zone_mon_namespaces(struct zone_boot *b, struct zone_error *err)
 		close(sp[1]);
 		return zone_error_errno(err, e, "enter %s", p->root);
 	}
+	/* clone_in_kzone names its own failure; < 0: err is filled */
 	pid_t pid = b->hold.kzone ? clone_in_kzone(b, flags, err) :
 				    zone_clone3(flags, &b->hold.init_pidfd);
 	if (pid == 0) {
@@ -296,14 +296,14 @@ int zone_mon_namespaces(struct zone_boot *b, struct zone_error *err)
 		b->sock = sp[1];
 		zone_proc_main(b, zone_steps_index(b->steps, b->n_steps, "namespaces") + 1);
 	}
-	int e = errno;
+	if (pid < 0 && !b->hold.kzone)
+		pid = zone_error_errno(err, -pid, "create the zone's namespaces");
 	close(sp[1]);
 	if (chdir("/") < 0 && pid > 0)
-		e = errno, pid = -1;
+		pid = zone_error_errno(err, errno, "create the zone's namespaces");
 	if (pid < 0) {
 		close(sp[0]);
-		return err->code ? -err->code :
-				   zone_error_errno(err, e, "create the zone's namespaces");
+		return pid;
 	}
 	b->zone_sock = sp[0];
 	b->hold.init_pid = pid;
@@ -753,7 +753,7 @@ static void handle_request(struct mon *m)
 			return;
 		}
 		m->req = c;
-		if (line[0] == 'h' || m->init_dead) {
+		if (strcmp(line, "halt") == 0 || m->init_dead) {
 			take_down(m);
 			reply_and_exit(m, "ok\n");
 		}

@@ -31,6 +31,23 @@
 #include "util.h"
 #include "runtime.h"
 
+/*
+ * Cleanup for libcap's and libseccomp's handles.  Here, not in cleanup.h:
+ * this is the one file that holds them, and cleanup.h would otherwise pull
+ * <sys/capability.h> and <seccomp.h> into every file of the tree.
+ */
+static void cap_freep(cap_t *c)
+{
+	if (*c)
+		cap_free(*c);
+}
+
+static void seccomp_releasep(scmp_filter_ctx *ctx)
+{
+	if (*ctx)
+		seccomp_release(*ctx);
+}
+
 static int load_policy_json(const char *rel, json_t **out, struct zone_error *err)
 {
 	_cleanup_free_ char *p = zone_strdup_printf("%s/%s", zone_policy_dir(), rel);
@@ -41,13 +58,11 @@ static int load_policy_json(const char *rel, json_t **out, struct zone_error *er
 	if (n < 0)
 		return zone_error_errno(err, (int)-n, "policy: read %s", p);
 	json_error_t je;
-	json_t *j = json_loadb(text, (size_t)n, JSON_REJECT_DUPLICATES, &je);
-	if (!j || !json_is_object(j)) {
-		json_decref(j);
+	_cleanup_json_ json_t *j = json_loadb(text, (size_t)n, JSON_REJECT_DUPLICATES, &je);
+	if (!j || !json_is_object(j))
 		return zone_error_set(err, EINVAL, "policy: %s: line %d: %s", p, je.line,
 				      j ? "not an object" : je.text);
-	}
-	*out = j;
+	*out = TAKE_PTR(j);
 	return 0;
 }
 
@@ -129,7 +144,7 @@ int zone_caps_bound(uint64_t mask, struct zone_error *err)
 int zone_caps_set(uint64_t mask, struct zone_error *err)
 {
 	int last = last_cap();
-	cap_t caps = cap_init();
+	_cleanup_(cap_freep) cap_t caps = cap_init();
 	if (!caps)
 		return zone_error_errno(err, errno, "capabilities");
 	cap_value_t list[64];
@@ -137,15 +152,13 @@ int zone_caps_set(uint64_t mask, struct zone_error *err)
 	for (int c = 0; c < 64 && c <= last; c++)
 		if (mask >> c & 1)
 			list[n++] = c;
-	int r = 0;
 	if (n && (cap_set_flag(caps, CAP_PERMITTED, n, list, CAP_SET) < 0 ||
 		  cap_set_flag(caps, CAP_EFFECTIVE, n, list, CAP_SET) < 0 ||
 		  cap_set_flag(caps, CAP_INHERITABLE, n, list, CAP_SET) < 0))
-		r = zone_error_errno(err, errno, "capabilities");
-	else if (cap_set_proc(caps) < 0)
-		r = zone_error_errno(err, errno, "set capabilities");
-	cap_free(caps);
-	return r;
+		return zone_error_errno(err, errno, "capabilities");
+	if (cap_set_proc(caps) < 0)
+		return zone_error_errno(err, errno, "set capabilities");
+	return 0;
 }
 
 int zone_caps_apply(uint64_t mask, struct zone_error *err)
@@ -257,14 +270,13 @@ int zone_seccomp_compile(const char *profile, uint64_t caps, const char *cache_d
 							      profile);
 		if (pp && zone_read_file(pp, &text, 1 << 20) >= 0 &&
 		    (cp = cache_path(cache_dir, text, caps))) {
-			char *buf = NULL;
+			_cleanup_free_ char *buf = NULL;
 			ssize_t n = zone_read_file(cp, &buf, 1 << 20);
 			if (n > 0 && n % sizeof(struct sock_filter) == 0) {
-				*bpf = buf;
+				*bpf = TAKE_PTR(buf);
 				*len = (size_t)n;
 				return 0;
 			}
-			free(buf);
 		}
 	}
 	int r = compile(profile, caps, bpf, len, err);
@@ -283,8 +295,10 @@ static int compile(const char *profile, uint64_t caps, void **bpf, size_t *len,
 			return zone_error_set(err, EINVAL, "seccomp: \"%s\": not a profile name",
 					      profile);
 	_cleanup_free_ char *rel = zone_strdup_printf("seccomp/%s.json", profile);
+	if (!rel)
+		return zone_error_set(err, ENOMEM, "out of memory");
 	_cleanup_json_ json_t *j = NULL;
-	int r = rel ? load_policy_json(rel, &j, err) : -ENOMEM;
+	int r = load_policy_json(rel, &j, err);
 	if (r < 0)
 		return r;
 	const char *origin = rel;
@@ -298,8 +312,7 @@ static int compile(const char *profile, uint64_t caps, void **bpf, size_t *len,
 	else
 		return zone_error_set(err, EINVAL, "policy: %s: default_action: \"%s\": not allow "
 				      "or errno", origin, da);
-	_cleanup_close_ int mfd = -1;
-	scmp_filter_ctx ctx = seccomp_init(def);
+	_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = seccomp_init(def);
 	if (!ctx)
 		return zone_error_set(err, ENOMEM, "seccomp: cannot initialize libseccomp");
 	/* Syscalls of an architecture not in the filter (x32) fail with ENOSYS. */
@@ -311,33 +324,25 @@ static int compile(const char *profile, uint64_t caps, void **bpf, size_t *len,
 	json_array_foreach(json_object_get(j, "arches"), i, v) {
 		const char *a = json_string_value(v);
 		uint32_t tok = a ? seccomp_arch_resolve_name(a) : 0;
-		if (!tok) {
-			r = zone_error_set(err, EINVAL, "policy: %s: arches[%zu]: not an architecture",
-					   origin, i);
-			goto out;
-		}
+		if (!tok)
+			return zone_error_set(err, EINVAL, "policy: %s: arches[%zu]: not an "
+					      "architecture", origin, i);
 		if (tok != seccomp_arch_native() && (r = seccomp_arch_add(ctx, tok)) < 0 &&
-		    r != -EEXIST) {
-			r = zone_error_errno(err, -r, "seccomp: add architecture %s", a);
-			goto out;
-		}
+		    r != -EEXIST)
+			return zone_error_errno(err, -r, "seccomp: add architecture %s", a);
 	}
 	json_t *rule;
 	size_t ri;
 	json_array_foreach(json_object_get(j, "rules"), ri, rule) {
 		uint32_t act;
-		if (rule_action(rule, &act) < 0) {
-			r = zone_error_set(err, EINVAL, "policy: %s: rules[%zu]: bad action or errno",
-					   origin, ri);
-			goto out;
-		}
+		if (rule_action(rule, &act) < 0)
+			return zone_error_set(err, EINVAL, "policy: %s: rules[%zu]: bad action or "
+					      "errno", origin, ri);
 		const char *unless = json_string_value(json_object_get(rule, "unless_cap"));
 		if (unless) {
 			uint64_t m = 0;
-			if (cap_add_name(&m, unless, origin, err) < 0) {
-				r = -EINVAL;
-				goto out;
-			}
+			if ((r = cap_add_name(&m, unless, origin, err)) < 0)
+				return r;
 			if (caps & m)
 				continue;
 		}
@@ -347,31 +352,24 @@ static int compile(const char *profile, uint64_t caps, void **bpf, size_t *len,
 			if (nr == __NR_SCMP_ERROR)
 				continue; /* not a syscall on this architecture */
 			r = add_rule(ctx, act, nr, rule);
-			if (r < 0 && r != -EEXIST) {
-				r = zone_error_errno(err, -r, "seccomp: %s: rule for %s", origin, name);
-				goto out;
-			}
+			if (r < 0 && r != -EEXIST)
+				return zone_error_errno(err, -r, "seccomp: %s: rule for %s", origin,
+							name);
 		}
 	}
 	/* Export the program through a memfd into memory. */
-	mfd = memfd_create("zone-seccomp", MFD_CLOEXEC);
-	if (mfd < 0 || (r = seccomp_export_bpf(ctx, mfd)) < 0) {
-		r = zone_error_errno(err, mfd < 0 ? errno : -r, "seccomp: export the filter");
-		goto out;
-	}
+	_cleanup_close_ int mfd = memfd_create("zone-seccomp", MFD_CLOEXEC);
+	if (mfd < 0)
+		return zone_error_errno(err, errno, "seccomp: export the filter");
+	if ((r = seccomp_export_bpf(ctx, mfd)) < 0)
+		return zone_error_errno(err, -r, "seccomp: export the filter");
 	off_t size = lseek(mfd, 0, SEEK_END);
-	char *buf = size > 0 ? malloc((size_t)size) : NULL;
-	if (!buf || pread(mfd, buf, (size_t)size, 0) != size) {
-		free(buf);
-		r = zone_error_set(err, EIO, "seccomp: read the exported filter");
-		goto out;
-	}
-	*bpf = buf;
+	_cleanup_free_ char *buf = size > 0 ? malloc((size_t)size) : NULL;
+	if (!buf || pread(mfd, buf, (size_t)size, 0) != size)
+		return zone_error_set(err, EIO, "seccomp: read the exported filter");
+	*bpf = TAKE_PTR(buf);
 	*len = (size_t)size;
-	r = 0;
-out:
-	seccomp_release(ctx);
-	return r;
+	return 0;
 }
 
 int zone_seccomp_load(const void *bpf, size_t len, struct zone_error *err)

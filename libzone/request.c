@@ -46,7 +46,7 @@ int zone_api_param_strv(json_t *params, const char *key, char ***out, struct zon
 		return zone_error_set(err, EINVAL, "request: \"%s\": not an array of strings", key);
 	char **v = calloc(json_array_size(a) + 1, sizeof(char *));
 	if (!v)
-		return -ENOMEM;
+		return zone_error_set(err, ENOMEM, "out of memory");
 	for (size_t i = 0; i < json_array_size(a); i++) {
 		const char *s = json_string_value(json_array_get(a, i));
 		if (!s) {

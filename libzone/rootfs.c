@@ -57,7 +57,8 @@ static const char *fs_name(long type)
 static int clone_tree(const char *path, bool idmap, int userns_fd, bool readonly,
 		      struct zone_error *err)
 {
-	int fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	_cleanup_close_ int fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+							   AT_RECURSIVE);
 	if (fd < 0)
 		return zone_error_errno(err, errno, "clone the mount of %s", path);
 	struct mount_attr attr = { 0 };
@@ -70,7 +71,6 @@ static int clone_tree(const char *path, bool idmap, int userns_fd, bool readonly
 	if (attr.attr_set &&
 	    mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
 		int e = errno;
-		close(fd);
 		if (idmap && (e == EINVAL || e == EPERM || e == EOPNOTSUPP)) {
 			struct statfs sf;
 			const char *fs = statfs(path, &sf) == 0 ? fs_name(sf.f_type) : "?";
@@ -82,7 +82,25 @@ static int clone_tree(const char *path, bool idmap, int userns_fd, bool readonly
 		}
 		return zone_error_errno(err, e, "set attributes on the mount of %s", path);
 	}
-	return fd;
+	return TAKE_FD(fd);
+}
+
+/* The zone root's tree, then one per bind, appended to v (*k of them so far). */
+static int clone_trees(const struct zone_plan *p, int userns, int *v, size_t *k,
+		       struct zone_error *err)
+{
+	int fd = clone_tree(p->root, p->userns, userns, false, err);
+	if (fd < 0)
+		return fd;
+	v[(*k)++] = fd;
+	for (size_t i = 0; i < p->n_binds; i++) {
+		const struct zone_bind *b = &p->binds[i];
+		fd = clone_tree(b->source, b->idmap && p->userns, userns, b->readonly, err);
+		if (fd < 0)
+			return zone_error_wrap(err, "bind %s", b->target);
+		v[(*k)++] = fd;
+	}
+	return 0;
 }
 
 int zone_rootfs_prepare(const struct zone_plan *p, pid_t child, int **mfds, size_t *n,
@@ -96,31 +114,19 @@ int zone_rootfs_prepare(const struct zone_plan *p, pid_t child, int **mfds, size
 		if (userns < 0)
 			return zone_error_errno(err, errno, "open %s", path);
 	}
-	int *v = calloc(p->n_binds + 1, sizeof(int));
+	_cleanup_free_ int *v = calloc(p->n_binds + 1, sizeof(int));
 	if (!v)
 		return zone_error_set(err, ENOMEM, "out of memory");
 	size_t k = 0;
-	int fd = clone_tree(p->root, p->userns, userns, false, err);
-	if (fd < 0)
-		goto fail;
-	v[k++] = fd;
-	for (size_t i = 0; i < p->n_binds; i++) {
-		const struct zone_bind *b = &p->binds[i];
-		fd = clone_tree(b->source, b->idmap && p->userns, userns, b->readonly, err);
-		if (fd < 0) {
-			zone_error_wrap(err, "bind %s", b->target);
-			goto fail;
-		}
-		v[k++] = fd;
+	int r = clone_trees(p, userns, v, &k, err);
+	if (r < 0) {
+		for (size_t i = 0; i < k; i++)
+			close(v[i]);
+		return r;
 	}
-	*mfds = v;
+	*mfds = TAKE_PTR(v);
 	*n = k;
 	return 0;
-fail:
-	for (size_t i = 0; i < k; i++)
-		close(v[i]);
-	free(v);
-	return -err->code;
 }
 
 /* ---- zone side --------------------------------------------------------------- */
@@ -130,7 +136,7 @@ static int mkdir_in_root(int rootfd, const char *path, struct zone_error *err)
 {
 	_cleanup_free_ char *copy = strdup(path);
 	if (!copy)
-		return -ENOMEM;
+		return zone_error_set(err, ENOMEM, "out of memory");
 	char *p = copy;
 	while (*p == '/')
 		p++;
@@ -140,7 +146,7 @@ static int mkdir_in_root(int rootfd, const char *path, struct zone_error *err)
 		char saved = *s;
 		*s = '\0';
 		_cleanup_close_ int fd = zone_open_in_root(rootfd, p, O_PATH | O_DIRECTORY);
-		if (fd < 0 && errno == ENOENT) {
+		if (fd == -ENOENT) {
 			char *slash = strrchr(p, '/');
 			_cleanup_close_ int parent = -1;
 			const char *leaf = p;
@@ -149,33 +155,36 @@ static int mkdir_in_root(int rootfd, const char *path, struct zone_error *err)
 				parent = zone_open_in_root(rootfd, p, O_PATH | O_DIRECTORY);
 				*slash = '/';
 				leaf = slash + 1;
-			} else {
-				parent = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+			} else if ((parent = fcntl(rootfd, F_DUPFD_CLOEXEC, 3)) < 0) {
+				parent = -errno;
 			}
-			if (parent < 0 || (mkdirat(parent, leaf, 0755) < 0 && errno != EEXIST))
+			if (parent < 0)
+				return zone_error_errno(err, -parent, "create /%s in the zone", p);
+			if (mkdirat(parent, leaf, 0755) < 0 && errno != EEXIST)
 				return zone_error_errno(err, errno, "create /%s in the zone", p);
 			fd = zone_open_in_root(rootfd, p, O_PATH | O_DIRECTORY);
 		}
 		if (fd < 0)
-			return zone_error_errno(err, errno, "/%s in the zone%s", p,
-						errno == ELOOP ? " is a symbolic link" : "");
+			return zone_error_errno(err, -fd, "/%s in the zone%s", p,
+						fd == -ELOOP ? " is a symbolic link" : "");
 		*s = saved;
 		if (!saved)
 			return 0;
 	}
 }
 
-/* Resolve a mount target inside the root; create it unless `optional`. */
+/* Resolve a mount target inside the root; create it unless `optional` (then
+ * a missing one is -ENOENT, a symlink -ELOOP, which the caller may skip). */
 static int target_fd(int rootfd, const char *target, bool dir, bool optional,
 		     struct zone_error *err)
 {
 	int fd = zone_open_in_root(rootfd, target, O_PATH | (dir ? O_DIRECTORY : 0));
-	if (fd >= 0 || optional)
-		return fd >= 0 ? fd : -errno;
-	if (errno == ELOOP)
+	if (fd >= 0)
+		return fd;
+	if (fd == -ELOOP)
 		return zone_error_errno(err, ELOOP, "%s in the zone is a symbolic link", target);
-	if (errno != ENOENT)
-		return zone_error_errno(err, errno, "%s in the zone", target);
+	if (fd != -ENOENT || optional)
+		return zone_error_errno(err, -fd, "%s in the zone", target);
 	int r;
 	if (dir) {
 		if ((r = mkdir_in_root(rootfd, target, err)) < 0)
@@ -183,7 +192,7 @@ static int target_fd(int rootfd, const char *target, bool dir, bool optional,
 	} else {
 		_cleanup_free_ char *parent = strdup(target);
 		if (!parent)
-			return -ENOMEM;
+			return zone_error_set(err, ENOMEM, "out of memory");
 		char *slash = strrchr(parent, '/');
 		if (slash)
 			*slash = '\0';
@@ -191,15 +200,17 @@ static int target_fd(int rootfd, const char *target, bool dir, bool optional,
 			return r;
 		_cleanup_close_ int pfd = zone_open_in_root(rootfd, *parent ? parent : "/",
 							    O_PATH | O_DIRECTORY);
+		if (pfd < 0)
+			return zone_error_errno(err, -pfd, "create %s in the zone", target);
 		const char *leaf = slash ? slash + 1 : target;
-		_cleanup_close_ int f = pfd < 0 ? -1 :
-			openat(pfd, leaf, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+		_cleanup_close_ int f = openat(pfd, leaf, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC |
+						       O_NOFOLLOW, 0644);
 		if (f < 0 && errno != EEXIST)
 			return zone_error_errno(err, errno, "create %s in the zone", target);
 	}
 	fd = zone_open_in_root(rootfd, target, O_PATH | (dir ? O_DIRECTORY : 0));
 	if (fd < 0)
-		return zone_error_errno(err, errno, "%s in the zone", target);
+		return zone_error_errno(err, -fd, "%s in the zone", target);
 	return fd;
 }
 
@@ -259,7 +270,7 @@ static int mask_path(int rootfd, const char *path, int *empty, struct zone_error
 {
 	_cleanup_close_ int t = zone_open_in_root(rootfd, path, O_PATH);
 	if (t < 0)
-		return errno == ENOENT ? 0 : zone_error_errno(err, errno, "mask %s", path);
+		return t == -ENOENT ? 0 : zone_error_errno(err, -t, "mask %s", path);
 	struct stat sb;
 	if (fstat(t, &sb) < 0)
 		return zone_error_errno(err, errno, "mask %s", path);
@@ -292,7 +303,7 @@ static int readonly_path(int rootfd, const char *path, struct zone_error *err)
 {
 	_cleanup_close_ int t = zone_open_in_root(rootfd, path, O_PATH);
 	if (t < 0)
-		return errno == ENOENT ? 0 : zone_error_errno(err, errno, "read-only %s", path);
+		return t == -ENOENT ? 0 : zone_error_errno(err, -t, "read-only %s", path);
 	_cleanup_close_ int m = open_tree(t, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 						     AT_EMPTY_PATH | AT_RECURSIVE);
 	if (m < 0)

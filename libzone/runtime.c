@@ -115,17 +115,20 @@ static void plan_free(struct zone_plan *p)
 }
 
 static int add_bind(struct zone_plan *p, const char *src, const char *dst, bool ro, bool idmap,
-		    bool optional, bool late)
+		    bool optional, bool late, struct zone_error *err)
 {
 	struct zone_bind *nb = realloc(p->binds, (p->n_binds + 1) * sizeof(*nb));
 	if (!nb)
-		return -ENOMEM;
+		return zone_error_set(err, ENOMEM, "out of memory");
 	p->binds = nb;
 	struct zone_bind *b = &p->binds[p->n_binds];
 	*b = (struct zone_bind){ .source = strdup(src), .target = strdup(dst), .readonly = ro,
 				 .idmap = idmap, .optional = optional, .late = late };
-	if (!b->source || !b->target)
-		return -ENOMEM;
+	if (!b->source || !b->target) {
+		free(b->source);
+		free(b->target);
+		return zone_error_set(err, ENOMEM, "out of memory");
+	}
 	p->n_binds++;
 	return 0;
 }
@@ -171,8 +174,8 @@ static int plan_build(struct zone_store *s, const struct zone_config *c,
 		/* only real directories of the host (on merged-/usr hosts /bin is a link) */
 		if (lstat(*d, &sb) < 0 || !S_ISDIR(sb.st_mode))
 			continue;
-		if (add_bind(p, *d, *d, true, false, true, false) < 0)
-			return zone_error_set(err, ENOMEM, "out of memory");
+		if ((r = add_bind(p, *d, *d, true, false, true, false, err)) < 0)
+			return r;
 	}
 	for (size_t i = 0; i < c->n_fs; i++) {
 		if (lstat(c->fs[i].source, &sb) < 0)
@@ -181,9 +184,9 @@ static int plan_build(struct zone_store *s, const struct zone_config *c,
 		if (S_ISLNK(sb.st_mode))
 			return zone_error_set(err, ELOOP, "fs[%zu].source: \"%s\": is a symbolic link",
 					      i, c->fs[i].source);
-		if (add_bind(p, c->fs[i].source, c->fs[i].target, c->fs[i].readonly, true, false,
-			     false) < 0)
-			return zone_error_set(err, ENOMEM, "out of memory");
+		if ((r = add_bind(p, c->fs[i].source, c->fs[i].target, c->fs[i].readonly, true,
+				  false, false, err)) < 0)
+			return r;
 	}
 	/*
 	 * devices[]: bound over the fresh /dev.  devtmpfs cannot be idmapped, so
@@ -191,8 +194,9 @@ static int plan_build(struct zone_store *s, const struct zone_config *c,
 	 * mode: the zone can use it if the host lets everyone (0666).
 	 */
 	for (size_t i = 0; i < c->n_devices; i++)
-		if (add_bind(p, c->devices[i].path, c->devices[i].path, false, false, false, true) < 0)
-			return zone_error_set(err, ENOMEM, "out of memory");
+		if ((r = add_bind(p, c->devices[i].path, c->devices[i].path, false, false, false,
+				  true, err)) < 0)
+			return r;
 	return 0;
 }
 
@@ -264,7 +268,7 @@ static int step_monitor(struct zone_boot *b, struct zone_error *err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return zone_error_errno(err, errno, "socketpair");
 	pid_t m = zone_clone3(CLONE_PARENT, &b->hold.monitor_pidfd);
-	if (m < 0 && errno == EINVAL) {
+	if (m == -EINVAL) {
 		/* We are a pid namespace's init, which may not: double-fork instead. */
 		pid_t p1 = fork();
 		if (p1 == 0) {
@@ -277,14 +281,13 @@ static int step_monitor(struct zone_boot *b, struct zone_error *err)
 				;
 			m = 1; /* its pid comes with P */
 		} else {
-			m = -1;
+			m = -errno;
 		}
 	}
 	if (m < 0) {
-		int e = errno;
 		close(sp[0]);
 		close(sp[1]);
-		return zone_error_errno(err, e, "fork the monitor");
+		return zone_error_errno(err, -m, "fork the monitor");
 	}
 	if (m == 0) {
 		setsid();

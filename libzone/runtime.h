@@ -94,16 +94,23 @@ int zone_seccomp_compile(const char *profile, uint64_t caps, const char *cache_d
 int zone_seccomp_load(const void *bpf, size_t len, struct zone_error *err);
 int zone_policy_mounts(json_t **out, struct zone_error *err);
 
-/* ---- sys.c: thin wrappers for system calls glibc 2.36 lacks ---- */
+/* ---- sys.c: thin wrappers for system calls glibc 2.36 lacks ----
+ * Each returns its result or a negative errno (never -1 with errno). */
+/* A descriptor or -errno. */
 int zone_openat2(int dirfd, const char *path, int flags, unsigned long long resolve);
-/* Open a path inside a zone root: no symlinks, no magic links, no escape. */
+/* Open a path inside a zone root: no symlinks, no magic links, no escape.
+ * A descriptor or -errno (-ELOOP for a symlink on the way). */
 int zone_open_in_root(int rootfd, const char *path, int flags);
+/* The child's pid, 0 in the child, or -errno. */
 pid_t zone_clone3(uint64_t flags, int *pidfd);
 /* sendmsg() with descriptors (SCM_RIGHTS); returns bytes sent or -errno. */
 ssize_t zone_sendmsg_fds(int sock, const void *buf, size_t len, const int *fds, size_t n);
+/* A pidfd or -errno. */
 int zone_pidfd_open(pid_t pid);
+/* 0 or -errno. */
 int zone_pidfd_send_signal(int pidfd, int sig);
-/* Open a pidfd for pid only if its start time is `start` (no pid reuse). */
+/* Open a pidfd for pid only if its start time is `start` (no pid reuse);
+ * -ESRCH if it is not. */
 int zone_pidfd_open_checked(pid_t pid, uint64_t start);
 
 /* ---- the boot plan ---- */
@@ -240,8 +247,10 @@ enum zone_msg {
 	ZONE_MSG_READY = 'R',   /* zone -> monitor -> booter: mounts done, in the root */
 	ZONE_MSG_GO = 'G',      /* booter -> monitor -> zone: start init (it is recorded) */
 	ZONE_MSG_STARTED = 'X', /* monitor -> booter: init exec'd */
-	ZONE_MSG_ERROR = 'E',   /* anyone -> its peer: "step: why"; the sender gives up */
-	ZONE_MSG_TTY = 'T',     /* login: the pty master from inside the zone */
+	ZONE_MSG_ERROR = 'E',   /* anyone -> its peer: "step: why"; the sender gives up
+				 * (also login's helper -> zone_runtime_login) */
+	ZONE_MSG_TTY = 'T',     /* login's helper -> zone_runtime_login: the pty master
+				 * from inside the zone */
 	ZONE_MSG_HELPER_GO = 'g', /* monitor -> netns helper: the uid map is written */
 };
 

@@ -85,7 +85,7 @@ int zone_store_open(const char *root, struct zone_store **out, struct zone_error
 		return zone_error_set(err, EINVAL,
 				      "zones root: %s: not an absolute, normalized path", q);
 	}
-	struct zone_store *s = calloc(1, sizeof(*s));
+	_cleanup_store_ struct zone_store *s = calloc(1, sizeof(*s));
 	if (!s)
 		return zone_error_set(err, ENOMEM, "out of memory");
 	s->root = strdup(root);
@@ -95,20 +95,16 @@ int zone_store_open(const char *root, struct zone_store **out, struct zone_error
 	uint64_t secs;
 	if (lt && *lt && zone_parse_u64(lt, &secs) == 0 && secs <= 86400)
 		s->lock_timeout_ms = (int)secs * 1000;
-	if (!s->root || !s->index) {
-		zone_store_close(s);
+	if (!s->root || !s->index)
 		return zone_error_set(err, ENOMEM, "out of memory");
-	}
 	const char *subs[] = { "", "/index", "/zones", "/log", "/run" };
 	for (size_t i = 0; i < ELEMENTSOF(subs); i++) {
 		_cleanup_free_ char *d = zone_strdup_printf("%s%s", root, subs[i]);
 		int r = d ? zone_mkdir_p(d, 0700) : -ENOMEM;
-		if (r < 0) {
-			zone_store_close(s);
+		if (r < 0)
 			return zone_error_errno(err, -r, "zones root: create %s", d ? d : root);
-		}
 	}
-	*out = s;
+	*out = TAKE_PTR(s);
 	return 0;
 }
 
@@ -365,23 +361,24 @@ int zone_store_load_config(struct zone_store *s, const char *name, struct zone_c
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *p = index_path(s, name, "json");
+	_cleanup_free_ char *origin = zone_strdup_printf("%s.json", name);
+	if (!p || !origin)
+		return zone_error_set(err, ENOMEM, "out of memory");
 	_cleanup_free_ char *text = NULL;
 	ssize_t n = zone_read_file(p, &text, CONFIG_MAX);
 	if (n == -ENOENT)
 		return zone_error_set(err, ENOENT, "zone %s: no such zone", name);
 	if (n < 0)
 		return zone_error_errno(err, (int)-n, "zone %s: read %s", name, p);
-	_cleanup_free_ char *origin = zone_strdup_printf("%s.json", name);
-	r = zone_config_parse(text, (size_t)n, origin, out, err);
-	if (r < 0)
+	_cleanup_config_ struct zone_config *c = NULL;
+	if ((r = zone_config_parse(text, (size_t)n, origin, &c, err)) < 0)
 		return r;
-	if (strcmp((*out)->name, name) != 0) {
-		_cleanup_free_ char *q = zone_quote((*out)->name, 80);
-		zone_config_free(*out);
-		*out = NULL;
+	if (strcmp(c->name, name) != 0) {
+		_cleanup_free_ char *q = zone_quote(c->name, 80);
 		return zone_error_set(err, EINVAL, "%s.json: name: %s: does not match the file name",
 				      name, q);
 	}
+	*out = TAKE_PTR(c);
 	return 0;
 }
 
@@ -449,34 +446,26 @@ static int parse_status(json_t *j, const char *name, const char *file, struct zo
 	if (st->state == ZONE_STATE_INVALID)
 		return zone_error_set(err, EINVAL, "zone %s: %s: state: not a zone state", name,
 				      file);
-	long long v;
-	if (get_int_field(j, "slot", -1, MAX_SLOT, &v) < 0)
-		goto corrupt;
-	st->slot = json_object_get(j, "slot") ? (int)v : -1;
-	if (get_int_field(j, "uid_base", 0, UINT32_MAX, &v) < 0)
-		goto corrupt;
-	st->uid_base = (uint32_t)v;
-	if (get_int_field(j, "init_pid", 0, INT32_MAX, &v) < 0)
-		goto corrupt;
-	st->init_pid = (pid_t)v;
-	if (get_int_field(j, "init_start", 0, INT64_MAX, &v) < 0)
-		goto corrupt;
-	st->init_start = (uint64_t)v;
-	if (get_int_field(j, "monitor_pid", 0, INT32_MAX, &v) < 0)
-		goto corrupt;
-	st->monitor_pid = (pid_t)v;
-	if (get_int_field(j, "monitor_start", 0, INT64_MAX, &v) < 0)
-		goto corrupt;
-	st->monitor_start = (uint64_t)v;
-	if (get_int_field(j, "kernel_zone_id", 0, 9999, &v) < 0)
-		goto corrupt;
-	st->kernel_zone_id = (int)v;
+	long long slot, uid_base, init_pid, init_start, monitor_pid, monitor_start, kzone;
+	if (get_int_field(j, "slot", -1, MAX_SLOT, &slot) < 0 ||
+	    get_int_field(j, "uid_base", 0, UINT32_MAX, &uid_base) < 0 ||
+	    get_int_field(j, "init_pid", 0, INT32_MAX, &init_pid) < 0 ||
+	    get_int_field(j, "init_start", 0, INT64_MAX, &init_start) < 0 ||
+	    get_int_field(j, "monitor_pid", 0, INT32_MAX, &monitor_pid) < 0 ||
+	    get_int_field(j, "monitor_start", 0, INT64_MAX, &monitor_start) < 0 ||
+	    get_int_field(j, "kernel_zone_id", 0, 9999, &kzone) < 0)
+		return zone_error_set(err, EINVAL, "zone %s: %s: corrupt", name, file);
+	st->slot = json_object_get(j, "slot") ? (int)slot : -1;
+	st->uid_base = (uint32_t)uid_base;
+	st->init_pid = (pid_t)init_pid;
+	st->init_start = (uint64_t)init_start;
+	st->monitor_pid = (pid_t)monitor_pid;
+	st->monitor_start = (uint64_t)monitor_start;
+	st->kernel_zone_id = (int)kzone;
 	json_t *extra = json_object_get(j, "extra");
 	if (extra && json_is_object(extra))
 		st->extra = json_incref(extra);
 	return 0;
-corrupt:
-	return zone_error_set(err, EINVAL, "zone %s: %s: corrupt", name, file);
 }
 
 static int read_status(const char *path, const char *name, const char *file,
@@ -520,11 +509,16 @@ int zone_store_load_status(struct zone_store *s, const char *name, struct zone_s
 		return r;
 	_cleanup_free_ char *lp = live_path(s, name);
 	_cleanup_free_ char *lfile = zone_strdup_printf("run/%s.live", name);
-	if (!lp || !lfile || access(lp, F_OK) < 0)
+	if (!lp || !lfile) {
+		zone_status_reset(st);
+		return zone_error_set(err, ENOMEM, "out of memory");
+	}
+	if (access(lp, F_OK) < 0)
 		return 0;
 	struct zone_status live = ZONE_STATUS_INIT;
 	if ((r = read_status(lp, name, lfile, &live, err)) < 0 || !zone_state_is_live(live.state)) {
 		zone_status_reset(&live);
+		zone_status_reset(st);
 		return r < 0 ? r : zone_error_set(err, EINVAL, "zone %s: %s: not a live state", name,
 						  lfile);
 	}
@@ -566,7 +560,9 @@ int zone_store_save_status(struct zone_store *s, const char *name, const struct 
 	if ((r = write_json_atomic(p, j, true, err)) < 0)
 		return r;
 	_cleanup_free_ char *lp = live_path(s, name);
-	if (lp && unlink(lp) < 0 && errno != ENOENT)
+	if (!lp)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	if (unlink(lp) < 0 && errno != ENOENT)
 		return zone_error_errno(err, errno, "zone %s: remove %s", name, lp);
 	return 0;
 }
@@ -574,20 +570,15 @@ int zone_store_save_status(struct zone_store *s, const char *name, const struct 
 int zone_store_set_state(struct zone_store *s, const char *name, enum zone_state to,
 			 struct zone_error *err)
 {
-	struct zone_status st;
+	_cleanup_status_ struct zone_status st = ZONE_STATUS_INIT;
 	int r = zone_store_load_status(s, name, &st, err);
 	if (r < 0)
 		return r;
-	if (st.state != to && !zone_state_transition_ok(st.state, to)) {
-		r = zone_error_set(err, EBUSY, "zone %s: cannot go from %s to %s", name,
-				   zone_state_to_string(st.state), zone_state_to_string(to));
-		zone_status_reset(&st);
-		return r;
-	}
+	if (st.state != to && !zone_state_transition_ok(st.state, to))
+		return zone_error_set(err, EBUSY, "zone %s: cannot go from %s to %s", name,
+				      zone_state_to_string(st.state), zone_state_to_string(to));
 	st.state = to;
-	r = zone_store_save_status(s, name, &st, err);
-	zone_status_reset(&st);
-	return r;
+	return zone_store_save_status(s, name, &st, err);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -649,18 +640,15 @@ int zone_store_alloc_slot(struct zone_store *s, const char *name, int *slot,
 	for (char **n = names; *n; n++) {
 		if (strcmp(*n, name) == 0)
 			continue;
-		struct zone_status st;
+		_cleanup_status_ struct zone_status st = ZONE_STATUS_INIT;
 		struct zone_error e2 = { 0 };
 		int q = zone_store_load_status(s, *n, &st, &e2);
-		if (q < 0 && q != -ENOENT) {
+		if (q < 0 && q != -ENOENT)
 			/* Its id range is unknown: handing out any could overlap it. */
-			zone_status_reset(&st);
 			return zone_error_set(err, EIO, "cannot allocate a zone id while zone %s's "
 					      "state is unreadable (%s)", *n, e2.msg);
-		}
 		if (q == 0 && st.slot >= 0 && st.slot <= MAX_SLOT)
 			used[st.slot] = 1;
-		zone_status_reset(&st);
 	}
 	for (int i = 1; i <= MAX_SLOT; i++)
 		if (!used[i]) {
@@ -673,23 +661,22 @@ int zone_store_alloc_slot(struct zone_store *s, const char *name, int *slot,
 int zone_store_claim_slot(struct zone_store *s, const char *name, int *slot,
 			  struct zone_error *err)
 {
-	struct zone_lock *sl = NULL;
+	_cleanup_lock_ struct zone_lock *sl = NULL;
 	int r = zone_store_lock(s, NULL, "slot", &sl, err);
 	if (r < 0)
 		return r;
-	struct zone_status st;
-	if ((r = zone_store_load_status(s, name, &st, err)) >= 0 && st.slot <= 0) {
-		r = zone_store_alloc_slot(s, name, &st.slot, err);
-		if (r >= 0) {
-			st.uid_base = zone_slot_uid_base(st.slot);
-			r = zone_store_save_status(s, name, &st, err);
-		}
+	_cleanup_status_ struct zone_status st = ZONE_STATUS_INIT;
+	if ((r = zone_store_load_status(s, name, &st, err)) < 0)
+		return r;
+	if (st.slot <= 0) {
+		if ((r = zone_store_alloc_slot(s, name, &st.slot, err)) < 0)
+			return r;
+		st.uid_base = zone_slot_uid_base(st.slot);
+		if ((r = zone_store_save_status(s, name, &st, err)) < 0)
+			return r;
 	}
-	if (r >= 0)
-		*slot = st.slot;
-	zone_status_reset(&st);
-	zone_lock_release(sl);
-	return r;
+	*slot = st.slot;
+	return 0;
 }
 
 uint32_t zone_slot_uid_base(int slot)

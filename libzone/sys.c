@@ -2,6 +2,12 @@
 /*
  * sys.c - thin wrappers for the system calls the runtime uses and glibc
  * 2.36 does not wrap (openat2, clone3, pidfd_*), and fd passing.
+ *
+ * The rule: every wrapper here returns its result (a descriptor, a pid, a
+ * byte count, 0) or a negative errno, never -1 with errno set.  A caller
+ * names the failure from the return value alone (zone_error_errno(err, -r,
+ * ...)); errno after a wrapper means nothing, since the clean-up a wrapper
+ * does on its way out (a close) may have changed it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +36,7 @@ int zone_openat2(int dirfd, const char *path, int flags, unsigned long long reso
 	do
 		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 	while (fd < 0 && errno == EAGAIN); /* a rename raced the lookup: retry */
-	return fd;
+	return fd < 0 ? -errno : fd;
 }
 
 int zone_open_in_root(int rootfd, const char *path, int flags)
@@ -51,7 +57,8 @@ pid_t zone_clone3(uint64_t flags, int *pidfd)
 		/* CLONE_PARENT children inherit our exit signal; clone3 wants 0 */
 		.exit_signal = flags & CLONE_PARENT ? 0 : SIGCHLD,
 	};
-	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	return pid < 0 ? -errno : pid;
 }
 
 #define MAX_FDS 250 /* below the kernel's SCM_MAX_FD */
@@ -130,12 +137,13 @@ ssize_t zone_recv_fds(int sock, char *buf, size_t len, int *fds, size_t *n)
 
 int zone_pidfd_open(pid_t pid)
 {
-	return (int)syscall(SYS_pidfd_open, pid, 0);
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	return fd < 0 ? -errno : fd;
 }
 
 int zone_pidfd_send_signal(int pidfd, int sig)
 {
-	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+	return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 ? -errno : 0;
 }
 
 int zone_pidfd_open_checked(pid_t pid, uint64_t start)
@@ -144,7 +152,7 @@ int zone_pidfd_open_checked(pid_t pid, uint64_t start)
 		return -ESRCH;
 	int fd = zone_pidfd_open(pid);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	/* The pidfd pins the process: check it is the one we recorded. */
 	if (zone_proc_starttime(pid) != start) {
 		close(fd);

@@ -36,46 +36,38 @@ int zone_wire_send(int sock, json_t *msg, const int *fds, size_t n)
 }
 
 /*
- * Read one NUL-terminated message.  Returns 1 with *msg set, 0 at a clean
- * EOF before any byte, or a negative errno: -EMSGSIZE (too big), -ETIMEDOUT
- * (not complete within timeout_ms), -EBADMSG (not one JSON object; the
- * parser's complaint is in err).  Received descriptors go to fds (up to *n;
- * extra ones are closed).
+ * Read bytes up to and including the first NUL into *buf (*len of them),
+ * within timeout_ms.  Descriptors that come with them go to fds (*nfd of
+ * them, up to want; extra ones are closed), also when it fails.  1: read;
+ * 0: EOF before any byte; < 0: the error, in err.
  */
-int zone_wire_recv(int sock, json_t **msg, int *fds, size_t *n, int timeout_ms,
-		   struct zone_error *err)
+static int read_message(int sock, char **bufp, size_t *lenp, int *fds, size_t want, size_t *nfd,
+			int timeout_ms, struct zone_error *err)
 {
-	size_t cap = 4096, len = 0, nfd = 0, want = n ? *n : 0;
-	char *buf = malloc(cap);
+	size_t cap = 4096, len = 0;
+	_cleanup_free_ char *buf = malloc(cap);
 	if (!buf)
-		return -ENOMEM;
+		return zone_error_set(err, ENOMEM, "out of memory");
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	int r;
 	for (;;) {
 		if (len == cap) {
-			if (cap >= ZONE_WIRE_MAX) {
-				r = zone_error_set(err, EMSGSIZE, "message larger than %d bytes",
-						   ZONE_WIRE_MAX);
-				goto fail;
-			}
+			if (cap >= ZONE_WIRE_MAX)
+				return zone_error_set(err, EMSGSIZE, "message larger than %d bytes",
+						      ZONE_WIRE_MAX);
 			cap *= 2;
 			char *nb = realloc(buf, cap);
-			if (!nb) {
-				r = -ENOMEM;
-				goto fail;
-			}
+			if (!nb)
+				return zone_error_set(err, ENOMEM, "out of memory");
 			buf = nb;
 		}
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		long left = timeout_ms - ((now.tv_sec - start.tv_sec) * 1000 +
 					  (now.tv_nsec - start.tv_nsec) / 1000000);
-		if (timeout_ms >= 0 && left <= 0) {
-			r = zone_error_set(err, ETIMEDOUT, "message not complete within %d ms",
-					   timeout_ms);
-			goto fail;
-		}
+		if (timeout_ms >= 0 && left <= 0)
+			return zone_error_set(err, ETIMEDOUT, "message not complete within %d ms",
+					      timeout_ms);
 		struct pollfd pf = { .fd = sock, .events = POLLIN };
 		int pr = poll(&pf, 1, timeout_ms < 0 ? -1 : (int)left);
 		if (pr < 0 && errno == EINTR)
@@ -89,17 +81,12 @@ int zone_wire_recv(int sock, json_t **msg, int *fds, size_t *n, int timeout_ms,
 		ssize_t k = recvmsg(sock, &mh, MSG_PEEK);
 		if (k < 0 && errno == EINTR)
 			continue;
-		if (k < 0) {
-			r = zone_error_errno(err, errno, "read");
-			goto fail;
-		}
+		if (k < 0)
+			return zone_error_errno(err, errno, "read");
 		if (k == 0) {
-			if (len == 0) {
-				free(buf);
+			if (len == 0)
 				return 0;
-			}
-			r = zone_error_set(err, EBADMSG, "connection closed inside a message");
-			goto fail;
+			return zone_error_set(err, EBADMSG, "connection closed inside a message");
 		}
 		/* Consume only up to the first NUL: the next message stays queued. */
 		char *nul = memchr(buf + len, '\0', (size_t)k);
@@ -108,18 +95,16 @@ int zone_wire_recv(int sock, json_t **msg, int *fds, size_t *n, int timeout_ms,
 		mh.msg_control = cbuf;
 		mh.msg_controllen = sizeof(cbuf);
 		k = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-		if (k <= 0) {
-			r = zone_error_errno(err, k < 0 ? errno : EPIPE, "read");
-			goto fail;
-		}
+		if (k <= 0)
+			return zone_error_errno(err, k < 0 ? errno : EPIPE, "read");
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
 			if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 				continue;
 			size_t cnt = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 			int *in = (int *)CMSG_DATA(c);
 			for (size_t i = 0; i < cnt; i++) {
-				if (nfd < want)
-					fds[nfd++] = in[i];
+				if (*nfd < want)
+					fds[(*nfd)++] = in[i];
 				else
 					close(in[i]);
 			}
@@ -128,31 +113,42 @@ int zone_wire_recv(int sock, json_t **msg, int *fds, size_t *n, int timeout_ms,
 		if (nul)
 			break;
 	}
-	if (n)
-		*n = nfd;
-	json_error_t je;
-	*msg = json_loadb(buf, len - 1, JSON_REJECT_DUPLICATES, &je);
-	if (!*msg || !json_is_object(*msg)) {
-		r = zone_error_set(err, EBADMSG, "malformed request: %s",
-				   *msg ? "not a JSON object" : je.text);
-		if (*msg)
-			json_decref(*msg);
-		*msg = NULL;
+	*bufp = TAKE_PTR(buf);
+	*lenp = len;
+	return 1;
+}
+
+/*
+ * Read one NUL-terminated message.  Returns 1 with *msg set, 0 at a clean
+ * EOF before any byte, or a negative errno: -EMSGSIZE (too big), -ETIMEDOUT
+ * (not complete within timeout_ms), -EBADMSG (not one JSON object; the
+ * parser's complaint is in err).  Received descriptors go to fds (up to *n;
+ * extra ones are closed); without a message there are none (*n = 0).
+ */
+int zone_wire_recv(int sock, json_t **msg, int *fds, size_t *n, int timeout_ms,
+		   struct zone_error *err)
+{
+	size_t nfd = 0, len = 0;
+	_cleanup_free_ char *buf = NULL;
+	int r = read_message(sock, &buf, &len, fds, n ? *n : 0, &nfd, timeout_ms, err);
+	if (r > 0) {
+		json_error_t je;
+		*msg = json_loadb(buf, len - 1, JSON_REJECT_DUPLICATES, &je);
+		if (!*msg || !json_is_object(*msg)) {
+			r = zone_error_set(err, EBADMSG, "malformed request: %s",
+					   *msg ? "not a JSON object" : je.text);
+			if (*msg)
+				json_decref(*msg);
+			*msg = NULL;
+		}
+	}
+	if (r <= 0) {
 		for (size_t i = 0; i < nfd; i++)
 			close(fds[i]);
-		if (n)
-			*n = 0;
-		free(buf);
-		return r;
+		nfd = 0;
 	}
-	free(buf);
-	return 1;
-fail:
-	for (size_t i = 0; i < nfd; i++)
-		close(fds[i]);
 	if (n)
-		*n = 0;
-	free(buf);
+		*n = nfd;
 	return r;
 }
 

@@ -129,8 +129,9 @@ int zctl_send(int s, const char *verb, json_t *params, const int *fds, size_t n)
 	_cleanup_free_ char *method = method_name(verb);
 	json_object_set_new(params, "root", json_string(store_root()));
 	_cleanup_json_ json_t *msg = json_pack("{s:s,s:O}", "method", method, "parameters", params);
-	if (!msg || zone_wire_send(s, msg, fds, n) < 0)
-		return zctl_error("%s: cannot send the request to zoned: %s", verb, strerror(errno));
+	int r = msg ? zone_wire_send(s, msg, fds, n) : -ENOMEM;
+	if (r < 0)
+		return zctl_error("%s: cannot send the request to zoned: %s", verb, strerror(-r));
 	return ZCTL_OK;
 }
 
