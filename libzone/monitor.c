@@ -650,7 +650,14 @@ static void note_exit(struct mon *m)
 		return;
 	drain_console(m);
 	siginfo_t si = { 0 };
-	if (waitid(P_PIDFD, (id_t)b->hold.init_pidfd, &si, WEXITED) == 0) {
+	bool known = b->hold.init_reaped;
+	if (known) {
+		si.si_code = b->hold.init_code;
+		si.si_status = b->hold.init_status;
+	} else if (waitid(P_PIDFD, (id_t)b->hold.init_pidfd, &si, WEXITED) == 0) {
+		known = b->hold.init_reaped = true;
+	}
+	if (known) {
 		if (si.si_code == CLD_EXITED)
 			zone_console_log(b->plan.log_path, "zone %s halted: init exited with status %d",
 					 b->name, si.si_status);

@@ -187,7 +187,9 @@ struct zone_hold {
 	bool self_is_monitor;    /* the walker is the monitor: it does not stop itself */
 	pid_t init_pid;
 	uint64_t init_start;
-	int init_pidfd;          /* -1 if the walker has none */
+	int init_pidfd;          /* -1 if the walker has none (the monitor, its parent, has one) */
+	bool init_reaped;        /* the monitor reaped it: how it ended */
+	int init_code, init_status;
 	int kzone;               /* kernel zone ID, 0 = none */
 	json_t *cgroups;         /* borrowed; NULL = none made (yet) */
 	size_t n_net;            /* veths made (exclusive IP) */

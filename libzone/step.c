@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "runtime.h"
@@ -257,8 +258,18 @@ void zone_undo_namespaces(struct zone_hold *h)
 		return;
 	zone_pidfd_send_signal(fd, SIGKILL);
 	zone_pidfd_wait(fd, 5000);
-	if (fd != h->init_pidfd)
+	if (fd != h->init_pidfd) {
 		close(fd);
+		return;
+	}
+	/* Its parent (the monitor) reaps it now: a zombie is still a member of
+	 * its kernel zone, which the next undo retires. */
+	siginfo_t si = { 0 };
+	if (!h->init_reaped && waitid(P_PIDFD, (id_t)fd, &si, WEXITED) == 0) {
+		h->init_reaped = true;
+		h->init_code = si.si_code;
+		h->init_status = si.si_status;
+	}
 }
 
 /* The host ends of the veths (the zone's ends go with its namespace). */
