@@ -27,6 +27,11 @@
 static const struct zone_api_method methods[] = {
 	{ "create", zone_api_create },
 	{ "delete", zone_api_delete },
+	{ "clone", zone_api_clone },
+	{ "detach", zone_api_detach },
+	{ "attach", zone_api_attach },
+	{ "send", zone_api_send },
+	{ "receive", zone_api_receive },
 	{ "list", zone_api_list },
 	{ "show", zone_api_show },
 	{ "set", zone_api_set },

@@ -49,6 +49,13 @@ int zone_api_admin_add(struct zone_ctx *, json_t *, json_t **, struct zone_error
 int zone_api_admin_remove(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 int zone_api_admin_list(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 
+/* api_move.c: zones from zones */
+int zone_api_clone(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int zone_api_detach(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int zone_api_attach(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int zone_api_send(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+int zone_api_receive(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
+
 /* api_runtime.c: lifecycle verbs */
 int zone_api_install(struct zone_ctx *, json_t *, json_t **, struct zone_error *);
 int zone_api_uninstall(struct zone_ctx *, json_t *, json_t **, struct zone_error *);

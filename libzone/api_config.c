@@ -55,6 +55,12 @@ static json_t *zone_summary(struct zone_store *s, const char *name)
 		json_object_set_new(o, "error", json_string(err.msg));
 	} else {
 		json_object_set_new(o, "state", json_string(zone_state_to_string(st.state)));
+		json_t *why = st.extra ? json_object_get(st.extra, "reason") : NULL;
+		if (st.state == ZONE_STATE_INCOMPLETE && json_is_string(why))
+			json_object_set(o, "reason", why);
+		json_t *went = st.extra ? json_object_get(st.extra, "moved_to") : NULL;
+		if (st.state == ZONE_STATE_CONFIGURED && json_is_string(went))
+			json_object_set(o, "moved_to", went);
 		bool live = zone_state_is_live(st.state);
 		json_object_set_new(o, "id", live && st.slot > 0 ? json_integer(st.slot) : json_null());
 		if (live && st.init_pid > 0)
@@ -66,6 +72,8 @@ static json_t *zone_summary(struct zone_store *s, const char *name)
 	json_object_set_new(o, "brand", json_string(c->brand));
 	json_object_set_new(o, "ip_type", json_string(zone_ip_type_to_string(c->ip_type)));
 	json_object_set_new(o, "autoboot", json_boolean(c->autoboot));
+	if (c->detached)
+		json_object_set_new(o, "detached", json_true());
 	return TAKE_PTR(o);
 }
 
@@ -328,6 +336,9 @@ static int edit_config(struct zone_ctx *ctx, json_t *params, const char *verb, e
 				      "(uninstall it first)",
 				      verb, name, k, zone_state_to_string(state));
 	}
+	if (old->detached != neu->detached)
+		return zone_error_set(err, EINVAL, "%s %s: detached: set by 'zonectl detach' and "
+				      "cleared by 'zonectl attach' only", verb, name);
 	if (strcmp(old->brand, neu->brand) != 0 && (r = brand_check(neu->brand, err)) < 0)
 		return zone_error_wrap(err, "%s %s", verb, name);
 	if (strcmp(old->zonepath, neu->zonepath) != 0 &&

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "runtime.h"
 #include "util.h"
 
 /* Check the caller's authorization on a zone, by its config. */
@@ -60,18 +61,23 @@ int zone_api_install(struct zone_ctx *ctx, json_t *params, json_t **reply, struc
 }
 
 static bool force_flag;
+static const char *moved_to;
 
 static int uninstall_fn(struct zone_store *s, const char *name, struct zone_error *err)
 {
-	return zone_runtime_uninstall(s, name, force_flag, err);
+	return zone_runtime_uninstall_note(s, name, force_flag, moved_to, err);
 }
 
 int zone_api_uninstall(struct zone_ctx *ctx, json_t *params, json_t **reply,
 		       struct zone_error *err)
 {
 	int r = zone_api_param_bool(params, "force", &force_flag, err);
-	if (r < 0)
+	if (r < 0 || (r = zone_api_param_str(params, "moved_to", false, &moved_to, err)) < 0)
 		return r;
+	/* move's note of where the zone went: a host name, printed in list -v */
+	for (const char *c = moved_to; c && *c; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f || c - moved_to > 255)
+			return zone_error_set(err, EINVAL, "request: \"moved_to\": not a host name");
 	return simple(ctx, params, reply, err, "uninstall", 0, uninstall_fn);
 }
 

@@ -40,6 +40,9 @@ void zone_brand_free(struct zone_brand *b)
 	free(b->description);
 	free(b->install_hook);
 	free(b->uninstall_hook);
+	free(b->clone_hook);
+	free(b->update_hook);
+	free(b->version);
 	strv_freep(&b->init);
 	free(b->default_seccomp);
 	strv_freep(&b->default_limitpriv);
@@ -104,6 +107,22 @@ static int hook_path(const char *dir, json_t *j, const char *key, char **out)
 	return *out ? 0 : -ENOMEM;
 }
 
+/* "MAJOR" or "MAJOR.MINOR[.PATCH]": digits and dots, at most 32 characters. */
+static bool brand_version_valid(const char *v)
+{
+	if (!*v || strlen(v) > 32 || !isdigit((unsigned char)v[0]))
+		return false;
+	for (const char *c = v; *c; c++)
+		if (!isdigit((unsigned char)*c) && !(*c == '.' && c[1] && isdigit((unsigned char)c[1])))
+			return false;
+	return true;
+}
+
+int zone_brand_version_major(const char *v)
+{
+	return v ? atoi(v) : 0;
+}
+
 int zone_brand_load(const char *name, struct zone_brand **out, struct zone_error *err)
 {
 	if (!name || !*name || strlen(name) > 32)
@@ -143,6 +162,12 @@ int zone_brand_load(const char *name, struct zone_brand **out, struct zone_error
 		bad = "install";
 	else if ((r = hook_path(b->dir, j, "uninstall", &b->uninstall_hook)) < 0)
 		bad = "uninstall";
+	else if ((r = hook_path(b->dir, j, "clone", &b->clone_hook)) < 0)
+		bad = "clone";
+	else if ((r = hook_path(b->dir, j, "update", &b->update_hook)) < 0)
+		bad = "update";
+	else if ((r = opt_str(j, "version", &b->version)) < 0)
+		bad = "version";
 	else if ((r = strv_from_json(json_object_get(j, "init"), &b->init)) < 0 || !b->init ||
 		 !b->init[0] || b->init[0][0] != '/') {
 		bad = "init";
@@ -169,6 +194,14 @@ int zone_brand_load(const char *name, struct zone_brand **out, struct zone_error
 			bad = "ro_binds";
 			r = -EINVAL;
 		}
+	if (!bad && !b->version && !(b->version = strdup("1"))) {
+		bad = "version";
+		r = -ENOMEM;
+	}
+	if (!bad && !brand_version_valid(b->version)) {
+		bad = "version";
+		r = -EINVAL;
+	}
 	if (bad) {
 		zone_brand_free(b);
 		return zone_error_set(err, -r, "brand %s: %s: %s: invalid", name, path, bad);

@@ -70,6 +70,7 @@ static const struct field top_fields[] = {
 	{ "brand", F_STR, NULL },
 	{ "zonepath", F_STR, NULL },
 	{ "autoboot", F_BOOL, NULL },
+	{ "detached", F_BOOL, NULL },
 	{ "hostname", F_STR, NULL },
 	{ "ip_type", F_STR, NULL },
 	{ "net", F_ARRAY, net_fields },
@@ -850,6 +851,7 @@ int zone_config_from_json(json_t *j, const char *origin, struct zone_config **ou
 		return bad(&p, "zonepath", json_object_get(j, "zonepath"), "%s", why);
 
 	c->autoboot = json_is_true(json_object_get(j, "autoboot"));
+	c->detached = json_is_true(json_object_get(j, "detached"));
 
 	if ((r = get_str(&p, j, "", "hostname", &c->hostname)) < 0)
 		return r;
@@ -1004,6 +1006,8 @@ json_t *zone_config_to_json(const struct zone_config *c)
 	set_str(j, "brand", c->brand);
 	set_str(j, "zonepath", c->zonepath);
 	json_object_set_new(j, "autoboot", json_boolean(c->autoboot));
+	if (c->detached)
+		json_object_set_new(j, "detached", json_true());
 	set_str(j, "hostname", c->hostname);
 	json_object_set_new(j, "ip_type", json_string(zone_ip_type_to_string(c->ip_type)));
 	if (c->n_net) {

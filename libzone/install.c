@@ -38,74 +38,6 @@ const char *zone_libexec_dir(void)
 	return e && *e ? e : ZONES_LIBEXECDIR;
 }
 
-/* Remove everything below the directory `dfd` (same filesystem only). */
-static int remove_tree_at(int dfd, dev_t dev, int depth)
-{
-	if (depth > 256)
-		return -ELOOP;
-	_cleanup_close_ int fd2 = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
-	if (fd2 < 0)
-		return -errno;
-	_cleanup_closedir_ DIR *d = fdopendir(fd2);
-	if (!d)
-		return -errno;
-	TAKE_FD(fd2); /* d's now */
-	int r = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		struct stat sb;
-		if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
-			if (errno != ENOENT && r == 0)
-				r = -errno;
-			continue;
-		}
-		if (S_ISDIR(sb.st_mode)) {
-			if (sb.st_dev != dev) {
-				if (r == 0)
-					r = -EXDEV; /* a mount point: leave it alone */
-				continue;
-			}
-			int sub = openat(dfd, de->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub < 0) {
-				if (r == 0)
-					r = -errno;
-				continue;
-			}
-			int q = remove_tree_at(sub, dev, depth + 1);
-			close(sub);
-			if (q < 0 && r == 0)
-				r = q;
-			if (unlinkat(dfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT && r == 0)
-				r = -errno;
-		} else if (unlinkat(dfd, de->d_name, 0) < 0 && errno != ENOENT && r == 0) {
-			r = -errno;
-		}
-	}
-	return r;
-}
-
-int zone_remove_tree(const char *path, struct zone_error *err)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return zone_error_errno(err, errno, "remove %s", path);
-	}
-	struct stat sb;
-	if (fstat(fd, &sb) < 0)
-		return zone_error_errno(err, errno, "remove %s", path);
-	int r = remove_tree_at(fd, sb.st_dev, 0);
-	if (r < 0)
-		return zone_error_errno(err, -r, "remove %s", path);
-	if (rmdir(path) < 0 && errno != ENOENT)
-		return zone_error_errno(err, errno, "remove %s", path);
-	return 0;
-}
-
 /* The last non-empty line of a file (the hook's final complaint). */
 static char *last_line(const char *path)
 {
@@ -122,8 +54,8 @@ static char *last_line(const char *path)
 	return l;
 }
 
-static int run_hook(const char *hook, const struct zone_config *c, const char *root,
-		    const char *log, struct zone_error *err)
+int zone_hook_run(const char *hook, const char *what, const struct zone_config *c,
+		  const char *root, const char *log, char *const *extra_env, struct zone_error *err)
 {
 	_cleanup_close_ int logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 					 0600);
@@ -131,7 +63,7 @@ static int run_hook(const char *hook, const struct zone_config *c, const char *r
 		return zone_error_errno(err, errno, "open %s", log);
 	pid_t pid = fork();
 	if (pid < 0)
-		return zone_error_errno(err, errno, "fork the install hook");
+		return zone_error_errno(err, errno, "fork the %s hook", what);
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
 		if (null < 0 || dup2(null, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
@@ -139,7 +71,7 @@ static int run_hook(const char *hook, const struct zone_config *c, const char *r
 		close_range(3, ~0U, 0);
 		zone_reset_signals(); /* zoned ignores SIGPIPE: a hook must not */
 		char *const argv[] = { (char *)hook, NULL };
-		char *env[12];
+		char *env[24];
 		int k = 0;
 		env[k++] = zone_strdup_printf("ZONE_NAME=%s", c->name);
 		env[k++] = zone_strdup_printf("ZONE_ROOT=%s", root);
@@ -150,6 +82,8 @@ static int run_hook(const char *hook, const struct zone_config *c, const char *r
 		env[k++] = zone_strdup_printf("ZONE_BRAND_DIR=%s", zone_brand_dir());
 		env[k++] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
 		env[k++] = "LC_ALL=C";
+		for (char *const *e = extra_env; e && *e && k < 23; e++)
+			env[k++] = *e;
 		env[k] = NULL;
 		execve(hook, argv, env);
 		dprintf(2, "cannot execute %s: %s\n", hook, strerror(errno));
@@ -158,15 +92,15 @@ static int run_hook(const char *hook, const struct zone_config *c, const char *r
 	int status;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return zone_error_errno(err, errno, "wait for the install hook");
+			return zone_error_errno(err, errno, "wait for the %s hook", what);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	_cleanup_free_ char *why = last_line(log);
 	if (WIFSIGNALED(status))
-		return zone_error_set(err, EIO, "brand %s install hook killed by signal %d%s%s",
-				      c->brand, WTERMSIG(status), why ? ": " : "", why ? why : "");
-	return zone_error_set(err, EIO, "brand %s install hook failed (exit %d)%s%s", c->brand,
-			      WEXITSTATUS(status), why ? ": " : "", why ? why : "");
+		return zone_error_set(err, EIO, "brand %s %s hook killed by signal %d%s%s",
+				      c->brand, what, WTERMSIG(status), why ? ": " : "", why ? why : "");
+	return zone_error_set(err, EIO, "brand %s %s hook failed (exit %d)%s%s", c->brand,
+			      what, WEXITSTATUS(status), why ? ": " : "", why ? why : "");
 }
 
 static bool dir_empty(const char *path)
@@ -190,6 +124,10 @@ static int install_locked(struct zone_store *s, const char *name, struct zone_er
 	_cleanup_status_ struct zone_status st = ZONE_STATUS_INIT;
 	if ((r = zone_store_load_status(s, name, &st, err)) < 0)
 		return r;
+	if (c->detached)
+		return zone_error_set(err, EINVAL, "the zone is detached (its root is in %s with "
+				      "detached.json): 'zonectl attach %s' takes it in", c->zonepath,
+				      name);
 	if (st.state != ZONE_STATE_CONFIGURED)
 		return zone_error_set(err, EBUSY, "the zone is %s; only a configured zone can be "
 				      "installed%s", zone_state_to_string(st.state),
@@ -219,9 +157,12 @@ static int install_locked(struct zone_store *s, const char *name, struct zone_er
 	/* The zonepath is 0700: zone files keep on-disk ids, setuid ones included. */
 	if ((r = zone_mkdir_p(c->zonepath, 0700)) < 0)
 		return zone_error_errno(err, -r, "create %s", c->zonepath);
-	if (chmod(c->zonepath, 0700) < 0 || (mkdir(root, 0755) < 0 && errno != EEXIST))
-		return zone_error_errno(err, errno, "create %s", root);
-	if ((r = run_hook(b->install_hook, c, root, log, err)) < 0) {
+	if (chmod(c->zonepath, 0700) < 0)
+		return zone_error_errno(err, errno, "create %s", c->zonepath);
+	/* a btrfs subvolume where it can be: its clones are then snapshots */
+	if (access(root, F_OK) < 0 && (r = zone_mkroot(root, err)) < 0)
+		return r;
+	if ((r = zone_hook_run(b->install_hook, "install", c, root, log, NULL, err)) < 0) {
 		char why[ZONE_ERROR_MAX];
 		snprintf(why, sizeof(why), "%s", err->msg);
 		return zone_error_set(err, err->code, "%s; the zone is left incomplete (log: %s; "
@@ -247,7 +188,7 @@ int zone_runtime_install(struct zone_store *s, const char *name, struct zone_err
 }
 
 static int uninstall_locked(struct zone_store *s, const char *name, bool force,
-			    struct zone_error *err)
+			    const char *moved_to, struct zone_error *err)
 {
 	_cleanup_config_ struct zone_config *c = NULL;
 	int r = zone_store_load_config(s, name, &c, err);
@@ -269,7 +210,7 @@ static int uninstall_locked(struct zone_store *s, const char *name, bool force,
 	_cleanup_free_ char *root = zone_store_root_path(c);
 	if (!root)
 		return zone_error_set(err, ENOMEM, "out of memory");
-	if ((r = zone_remove_tree(root, err)) < 0)
+	if ((r = zone_rmroot(root, err)) < 0)
 		return r; /* stays incomplete */
 	/* Remove the zonepath too if nothing else is in it. */
 	rmdir(c->zonepath);
@@ -279,17 +220,30 @@ static int uninstall_locked(struct zone_store *s, const char *name, bool force,
 	st.state = ZONE_STATE_CONFIGURED;
 	st.slot = -1;
 	st.uid_base = 0;
+	if (st.extra)
+		json_object_del(st.extra, "reason");
+	if (moved_to) {
+		if (!st.extra && !(st.extra = json_object()))
+			return zone_error_set(err, ENOMEM, "out of memory");
+		json_object_set_new(st.extra, "moved_to", json_string(moved_to));
+	}
 	return zone_store_save_status(s, name, &st, err);
 }
 
 int zone_runtime_uninstall(struct zone_store *s, const char *name, bool force,
 			   struct zone_error *err)
 {
+	return zone_runtime_uninstall_note(s, name, force, NULL, err);
+}
+
+int zone_runtime_uninstall_note(struct zone_store *s, const char *name, bool force,
+				const char *moved_to, struct zone_error *err)
+{
 	_cleanup_lock_ struct zone_lock *l = NULL;
 	int r = zone_store_lock(s, name, "uninstall", &l, err);
 	if (r < 0)
 		return zone_error_wrap(err, "uninstall");
-	if ((r = uninstall_locked(s, name, force, err)) < 0)
+	if ((r = uninstall_locked(s, name, force, moved_to, err)) < 0)
 		return zone_error_wrap(err, "uninstall %s", name);
 	return 0;
 }

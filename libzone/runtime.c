@@ -211,6 +211,10 @@ static int step_check(struct zone_boot *b, struct zone_error *err)
 		return r;
 	if ((r = zone_runtime_reconcile_locked(b->s, b->name, &b->st, err)) < 0)
 		return r;
+	if (b->cfg->detached)
+		return zone_error_set(err, EINVAL, "the zone is detached (its root is in %s with "
+				      "detached.json): 'zonectl attach %s' takes it in", b->cfg->zonepath,
+				      b->name);
 	switch (b->st.state) {
 	case ZONE_STATE_INSTALLED:
 		break;

@@ -56,6 +56,159 @@ int zone_devices_attach_v2(const char *dir, const struct zone_devrules *r, struc
 /* The v2 program's instructions (malloc'd); -ENOMEM. */
 int zone_devices_program(const struct zone_devrules *r, struct bpf_insn **out, size_t *n);
 
+/* ---- tree.c: what a zone root holds, and its digest ---- */
+struct zone_tree_entry {
+	char *path;        /* relative, "." for the root itself */
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	uint64_t size;     /* regular files */
+	int64_t mtime_sec;
+	long mtime_nsec;
+	int64_t ctime_sec;
+	long ctime_nsec;
+	ino_t ino;
+	nlink_t nlink;
+	dev_t rdev;
+	char *link;        /* symlink target */
+	uint8_t content[32]; /* SHA-256 of the bytes (or the link target) */
+	uint8_t xattrs[32];
+	bool has_content, has_xattrs;
+};
+struct zone_tree {
+	struct zone_tree_entry *v; /* sorted by path (strcmp) */
+	size_t n;
+	uint64_t bytes;    /* of the regular files */
+};
+enum { ZONE_TREE_HASH = 1 << 0 }; /* content and xattrs hashed too */
+/* Index the tree under rootfd (no symlink followed, no other file system entered). */
+int zone_tree_scan(int rootfd, unsigned flags, struct zone_tree **out, struct zone_error *err);
+void zone_tree_free(struct zone_tree *t);
+struct zone_tree_entry *zone_tree_find(const struct zone_tree *t, const char *path);
+/* The digest of a hashed tree: 64 hex digits. */
+void zone_tree_digest(const struct zone_tree *t, char out[65]);
+struct sha256_ctx;
+void zone_tree_entry_record(const struct zone_tree_entry *e, struct sha256_ctx *c);
+/* SHA-256 of the first size bytes of fd. */
+int zone_hash_fd(int fd, uint64_t size, uint8_t out[32], struct zone_error *err);
+/* Extended attributes: names (NUL-separated) and values, of fd or, for an entry that
+ * cannot be opened for reading, of proc_path (/proc/self/fd/N of an O_PATH fd). */
+int zone_xattrs_list(int fd, const char *proc_path, char **names, ssize_t *len);
+ssize_t zone_xattr_get(int fd, const char *proc_path, const char *name, char **out);
+
+/* ---- roots.c: zone roots on disk ---- */
+/* A new, empty zone root: a btrfs subvolume on btrfs, else a directory (0755). */
+int zone_mkroot(const char *path, struct zone_error *err);
+/* Remove a zone root (a subvolume, or a tree), never following a symlink. */
+int zone_rmroot(const char *path, struct zone_error *err);
+int zone_remove_tree_contents(const char *path, struct zone_error *err);
+bool zone_is_subvolume(const char *path);
+struct zone_copy_stats {
+	enum zone_copy_method method; /* the one used */
+	uint64_t files, bytes;
+	void (*progress)(void *arg, const struct zone_copy_stats *st);
+	void *progress_arg;
+};
+/* Make dst (which must not exist) a copy of the root src (see the theory in roots.c). */
+int zone_copy_root(const char *src, const char *dst, enum zone_copy_method m,
+		   struct zone_copy_stats *stats, struct zone_error *err);
+
+/* ---- install.c ---- */
+/* uninstall, noting where the zone went (zonectl move) in its record */
+int zone_runtime_uninstall_note(struct zone_store *s, const char *name, bool force,
+				const char *moved_to, struct zone_error *err);
+/* Run a brand hook (install, clone, update) on the host, output to log;
+ * the error names the brand, the hook and its last line of output. */
+int zone_hook_run(const char *hook, const char *what, const struct zone_config *c,
+		  const char *root, const char *log, char *const *extra_env, struct zone_error *err);
+
+/* ---- manifest.c: what a zone leaving this host says about itself ---- */
+struct zone_manifest {
+	char *name;
+	struct zone_config *config;
+	char *brand, *brand_version;
+	char *arch;
+	char *libzone_version;
+	uint64_t files, bytes; /* the root's entries, and its regular files' bytes */
+	char digest[65];       /* tree.c's digest; "" when the manifest has none */
+	json_t *json;          /* the whole, as read */
+};
+const char *zone_host_arch(void);
+int zone_manifest_make(const struct zone_config *c, const struct zone_brand *b,
+		       const struct zone_tree *t, bool with_digest, json_t **out,
+		       struct zone_error *err);
+int zone_manifest_parse(json_t *j, struct zone_manifest **out, struct zone_error *err);
+void zone_manifest_free(struct zone_manifest *m);
+static inline void zone_manifest_freep(struct zone_manifest **m)
+{
+	zone_manifest_free(*m);
+}
+#define _cleanup_manifest_ _cleanup_(zone_manifest_freep)
+/* Can this host take the zone (brand and major version, arch, the config `as`
+ * will have here)?  One line per problem; returns their number. */
+int zone_manifest_check(struct zone_store *s, const struct zone_manifest *m,
+			const struct zone_config *as, bool update, json_t *problems);
+
+/* ---- attach.c ---- */
+char *zone_detached_path(const char *zonepath);
+/* ZONEPATH/detached.json, read (a regular file, no symlink) and parsed. */
+int zone_detached_read(const char *zonepath, struct zone_manifest **out, struct zone_error *err);
+/* The digest of a root (and its hashed index, with want_tree). */
+int zone_root_digest(const char *root, bool want_tree, struct zone_tree **tree, char out[65],
+		     struct zone_error *err);
+
+/* ---- stream.c: send and receive, one portable stream ---- */
+struct zone_send {
+	int fd;                            /* where the stream goes */
+	const char *root;                  /* the zone's root */
+	const struct zone_config *config;
+	const struct zone_brand *brand;
+	const char *compress;              /* zstd (default), gzip, none */
+	bool live;                         /* the zone runs: entries may change as they are read */
+	const struct zone_tree *base;      /* a delta: what the receiver has (move, second pass) */
+	const char *base_id;
+	const char *save_index;            /* keep what was sent, for a delta later */
+	const struct zone_progress *progress;
+	json_t **report;                   /* digest, files, bytes, sent_files, sent_bytes */
+};
+int zone_stream_send(const struct zone_send *o, struct zone_error *err);
+
+struct zone_receive {
+	int fd;                            /* where the stream comes from */
+	uint64_t max_bytes, max_files;     /* 0: the free space, 500,000 */
+	const char *save_index;            /* keep what arrived, for a delta later */
+	const struct zone_progress *progress;
+};
+struct zone_stream {                   /* a stream opened: its manifest and config read */
+	struct archive *a;
+	json_t *manifest_json, *config_json;
+	struct zone_manifest *manifest;
+	bool live;
+};
+int zone_stream_open(const struct zone_receive *o, struct zone_stream **out,
+		     struct zone_error *err);
+void zone_stream_close(struct zone_stream *st);
+/* The rest of the stream into the root (a delta over `base`); checks its digest. */
+int zone_stream_extract(struct zone_stream *st, const struct zone_receive *o, int rootfd,
+			struct zone_tree *base, json_t **report, struct zone_error *err);
+int zone_index_save(const struct zone_tree *t, const char *path, struct zone_error *err);
+int zone_index_load(const char *path, struct zone_tree **out, struct zone_error *err);
+uint64_t zone_free_bytes(const char *path);
+
+/* ---- transfer.c: send and receive, under the zone's lock ---- */
+enum zone_pass { ZONE_PASS_FULL, ZONE_PASS_BASE, ZONE_PASS_DELTA };
+struct zone_transfer {
+	int fd;
+	enum zone_pass pass;
+	const char *compress;           /* send */
+	uint64_t max_bytes, max_files;  /* receive */
+	const struct zone_progress *progress;
+};
+int zone_transfer_send(struct zone_store *s, const char *name, const struct zone_transfer *t,
+		       json_t **report, struct zone_error *err);
+int zone_transfer_receive(struct zone_store *s, const char *name, struct zone_stream *stream,
+			  const struct zone_transfer *t, json_t **report, struct zone_error *err);
+
 /* ---- net.c ---- */
 char *zone_net_host_ifname(const char *root, const char *zone, size_t index);
 void zone_net_mac(const char *root, const char *zone, size_t index, char out[18]);

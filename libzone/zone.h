@@ -57,6 +57,12 @@ int zone_error_wrap(struct zone_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void zone_error_clear(struct zone_error *err);
 
+/* Long work (clone, send, receive) says how far it got, when someone listens. */
+struct zone_progress {
+	void (*fn)(void *arg, json_t *progress); /* {"phase":..., "files":N, "bytes":N, ...} */
+	void *arg;
+};
+
 /* ---- names (name.c) --------------------------------------------------- */
 
 #define ZONE_NAME_MAX 63
@@ -118,6 +124,7 @@ struct zone_config {
 	char *brand;
 	char *zonepath;
 	bool autoboot;
+	bool detached;    /* detach wrote the zonepath's manifest; attach clears it */
 	char *hostname;
 	enum zone_ip_type ip_type;
 	struct zone_net *net;
@@ -260,8 +267,11 @@ struct zone_brand {
 	char *name;
 	char *dir;            /* directory of brand.json */
 	char *description;
+	char *version;        /* "MAJOR[.MINOR...]"; "1" when brand.json says none */
 	char *install_hook;   /* absolute path or NULL */
 	char *uninstall_hook; /* absolute path or NULL */
+	char *clone_hook;     /* brand-specific resets in a clone's root, or NULL */
+	char *update_hook;    /* attach -u: bring an attached root up to this host, or NULL */
 	char **init;          /* argv of init inside the zone */
 	char *default_seccomp;
 	char **default_limitpriv;
@@ -274,6 +284,8 @@ struct zone_brand {
 /* Search $ZONES_BRANDS_DIR, then the installed brands directory. */
 int zone_brand_load(const char *name, struct zone_brand **out, struct zone_error *err);
 void zone_brand_free(struct zone_brand *b);
+/* The major number of a brand version: roots move between equal majors. */
+int zone_brand_version_major(const char *version);
 const char *zone_brand_dir(void);
 const char *zone_policy_dir(void);
 
@@ -342,6 +354,26 @@ int zone_runtime_login(struct zone_store *s, const char *name, const struct zone
 /* A socket attached to the zone's console (both directions). */
 int zone_runtime_console(struct zone_store *s, const char *name, int *fd,
 			 struct zone_error *err);
+/* How a root is made from another (clone): see roots.c. */
+enum zone_copy_method { ZONE_COPY_AUTO, ZONE_COPY_SNAPSHOT, ZONE_COPY_REFLINK, ZONE_COPY_COPY };
+const char *zone_copy_method_name(enum zone_copy_method m);
+int zone_copy_method_parse(const char *s, enum zone_copy_method *out);
+/*
+ * Install the configured zone `target` from the installed (or, with a
+ * snapshot, running) zone `source`: see clone.c.  *report: name, source,
+ * method used, crash_consistent, files, bytes.
+ */
+int zone_runtime_clone(struct zone_store *s, const char *source, const char *target,
+		       enum zone_copy_method m, const struct zone_progress *progress,
+		       json_t **report, struct zone_error *err);
+/* Detach an installed zone: ZONEPATH/detached.json written, the zone configured
+ * and flagged detached (attach.c).  dry_run: the manifest only. */
+int zone_runtime_detach(struct zone_store *s, const char *name, bool dry_run,
+			json_t **manifest, struct zone_error *err);
+/* The locked end of attach: a configured zone whose root is in place becomes
+ * installed (update: the brand's update hook first). */
+int zone_runtime_attach(struct zone_store *s, const char *name, bool update,
+			struct zone_error *err);
 /* Remove a directory tree without following symlinks or crossing mounts. */
 int zone_remove_tree(const char *path, struct zone_error *err);
 const char *zone_libexec_dir(void);
@@ -370,6 +402,9 @@ struct zone_caller {
 struct zone_ctx {
 	struct zone_store *store;
 	struct zone_caller caller;
+	struct zone_progress progress; /* fn NULL: nobody listens */
+	const int *fds;                /* descriptors that came with the request (send: */
+	size_t n_fds;                  /* the stream's output; receive: its input) */
 };
 
 /*

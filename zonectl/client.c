@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "zonectl.h"
@@ -170,6 +171,83 @@ int zctl_call(const char *method, json_t *params, json_t **reply)
 	int r = zctl_send(s, method, p, NULL, 0);
 	if (r == ZCTL_OK)
 		r = zctl_recv(s, method, reply, NULL, NULL, NULL);
+	close(s);
+	return r;
+}
+
+/* "1.5 MiB" */
+static void human(double v, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	int u = 0;
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One line of progress on the terminal, rewritten in place. */
+static void show_progress(const char *verb, json_t *p, double t0)
+{
+	const char *phase = json_string_value(json_object_get(p, "phase"));
+	json_int_t files = json_integer_value(json_object_get(p, "files"));
+	json_int_t bytes = json_integer_value(json_object_get(p, "bytes"));
+	json_int_t total = json_integer_value(json_object_get(p, "total_bytes"));
+	double dt = now_s() - t0;
+	char b[32], rate[32], line[256];
+	human((double)bytes, b, sizeof(b));
+	human(dt > 0 ? (double)bytes / dt : 0, rate, sizeof(rate));
+	int n = snprintf(line, sizeof(line), "%s: %s: %lld files, %s, %s/s", verb,
+			 phase ? phase : "working", (long long)files, b, rate);
+	if (total > 0 && bytes > 0 && bytes <= total && dt > 0.5) {
+		double eta = dt * (double)(total - bytes) / (double)bytes;
+		snprintf(line + n, sizeof(line) - (size_t)n, ", %d%%, %dm%02ds left",
+			 (int)(100 * bytes / total), (int)eta / 60, (int)eta % 60);
+	}
+	fprintf(stderr, "\r%-79.79s", line);
+	fflush(stderr);
+}
+
+int zctl_call_long(const char *method, json_t *params, const int *fds, size_t n,
+		   json_t **reply)
+{
+	_cleanup_json_ json_t *p = params;
+	*reply = NULL;
+	if (!p)
+		return zctl_error("%s: out of memory", method);
+	bool tty = isatty(STDERR_FILENO);
+	if (tty)
+		json_object_set_new(p, "progress", json_true());
+	int s = zctl_connect();
+	if (s < 0)
+		return ZCTL_FAIL;
+	int r = zctl_send(s, method, p, fds, n);
+	double t0 = now_s();
+	bool shown = false;
+	while (r == ZCTL_OK) {
+		bool more = false;
+		json_t *m = NULL;
+		r = zctl_recv(s, method, &m, NULL, NULL, &more);
+		if (r != ZCTL_OK || !more) {
+			*reply = m;
+			break;
+		}
+		if (tty && json_object_get(m, "progress")) {
+			show_progress(method, json_object_get(m, "progress"), t0);
+			shown = true;
+		}
+		json_decref(m);
+	}
+	if (shown)
+		fprintf(stderr, "\r%-79s\r", "");
 	close(s);
 	return r;
 }

@@ -11,7 +11,8 @@ static const char body[] =
 	"List zones.  A zone whose files cannot be read is listed with state 'error'\n"
 	"and the reason; the others are listed as usual.\n\n"
 	"  -v, --verbose    a table: ID NAME STATE PATH BRAND IP KZONE (the kernel\n"
-	"                   zone ID, with the oszone LSM; '-' otherwise)\n"
+	"                   zone ID, with the oszone LSM; '-' otherwise), and under a\n"
+	"                   zone why it is incomplete, or that it is detached\n"
 	"  -p, --parsable   (or --parseable) one line per zone:\n"
 	"                   id:name:state:zonepath:brand:ip_type\n"
 	"                   (id is '-' when the zone is not running; ':' and '\\'\n"
@@ -102,6 +103,15 @@ COMMAND(list)
 			       path ? path : "-", brand ? brand : "-", ip ? ip : "-", kz);
 			if (error)
 				printf("      error: %s\n", error);
+			const char *why = json_string_value(json_object_get(z, "reason"));
+			if (why)
+				printf("      incomplete: %s\n", why);
+			const char *went = json_string_value(json_object_get(z, "moved_to"));
+			if (went)
+				printf("      moved to %s (zonectl move)\n", went);
+			if (json_is_true(json_object_get(z, "detached")))
+				printf("      detached: its root waits in %s; 'zonectl attach %s' "
+				       "takes it in\n", path ? path : "-", name);
 			break;
 		}
 		default:

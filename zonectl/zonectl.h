@@ -31,6 +31,10 @@ enum { ZCTL_OK = 0, ZCTL_FAIL = 1, ZCTL_USAGE = 2 };
  * printed as one line and ZCTL_FAIL returned.
  */
 int zctl_call(const char *method, json_t *params, json_t **reply);
+/* The same for long work: descriptors passed along, and its progress shown on
+ * stderr when that is a terminal (nothing otherwise). */
+int zctl_call_long(const char *method, json_t *params, const int *fds, size_t n,
+		   json_t **reply);
 
 /* The connection to zoned (started when root and none listens), or -1. */
 int zctl_connect(void);
@@ -102,6 +106,12 @@ COMMAND(ps);
 COMMAND(stat);
 COMMAND(admin);
 COMMAND(net);
+COMMAND(clone);
+COMMAND(detach);
+COMMAND(attach);
+COMMAND(send);
+COMMAND(receive);
+COMMAND(move);
 int zctl_stop_command(int argc, char **argv, const char *usage, const char *body);
 
 #endif

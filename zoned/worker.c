@@ -27,6 +27,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "zoned.h"
@@ -37,7 +38,8 @@
 
 static const char *const changing[] = {
 	"create", "delete", "set", "add", "remove", "mark", "install", "uninstall", "boot",
-	"halt", "shutdown", "reboot", "admin_add", "admin_remove", "login", "console",
+	"halt", "shutdown", "reboot", "admin_add", "admin_remove", "login", "console", "clone",
+	"detach", "attach", "send", "receive",
 };
 
 static bool is_changing(const char *verb)
@@ -91,6 +93,36 @@ static int reply_ok(int conn, json_t *params, bool continues, const int *fds, si
 	if (continues)
 		json_object_set_new(m, "continues", json_true());
 	return zone_wire_send(conn, m, fds, n);
+}
+
+/*
+ * Progress of long work (clone, send, receive), for a client that asked
+ * ("progress": true): {"continues": true, "parameters": {"progress": {...}}},
+ * at most ten a second (and every change of phase).
+ */
+struct progress_sink {
+	int conn;
+	long long last_ms;
+	char phase[32];
+};
+
+static void send_progress(void *arg, json_t *p)
+{
+	struct progress_sink *ps = arg;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	long long now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	const char *phase = json_string_value(json_object_get(p, "phase"));
+	bool new_phase = phase && strcmp(phase, ps->phase) != 0;
+	if (!new_phase && now - ps->last_ms < 100)
+		return;
+	ps->last_ms = now;
+	if (phase)
+		snprintf(ps->phase, sizeof(ps->phase), "%s", phase);
+	_cleanup_json_ json_t *m = json_pack("{s:b,s:{s:O}}", "continues", 1, "parameters",
+					     "progress", p);
+	if (m)
+		zone_wire_send(ps->conn, m, NULL, 0);
 }
 
 static void audit(struct zoned *d, const struct zone_caller *c, const char *verb,
@@ -295,13 +327,23 @@ void zoned_worker(struct zoned *d, int conn, const struct ucred *cred)
 			continue;
 		}
 		json_t *reply = NULL;
+		struct progress_sink ps = { .conn = conn };
+		ctx.progress = (struct zone_progress){ 0 };
+		if (json_is_true(json_object_get(p, "progress")))
+			ctx.progress = (struct zone_progress){ send_progress, &ps };
+		json_object_del(p, "progress");
 		if (!strcmp(verb, "login")) {
 			r = do_login(d, &ctx, conn, p, fds, nfds, &err);
 			nfds = 0;
 		} else if (!strcmp(verb, "console")) {
 			r = do_console(&ctx, conn, p, &err);
 		} else {
+			/* send and receive take their stream as a descriptor */
+			ctx.fds = fds;
+			ctx.n_fds = nfds;
 			r = zone_api_call(&ctx, verb, p, &reply, &err);
+			ctx.fds = NULL;
+			ctx.n_fds = 0;
 		}
 		for (size_t i = 0; i < nfds; i++)
 			close(fds[i]);

@@ -20,16 +20,16 @@ import subprocess
 import sys
 
 LAYERS = [
-    ("verbs", ["api", "api_config", "api_runtime"]),
+    ("verbs", ["api", "api_config", "api_runtime", "api_move"]),
     ("requests", ["request"]),
-    ("lifecycle", ["install", "login"]),
+    ("lifecycle", ["install", "login", "clone", "attach", "transfer"]),
     ("observe", ["observe"]),
     ("runtime", ["runtime"]),
     ("monitor", ["monitor"]),
     ("first process", ["zoneproc"]),
     ("steps", ["step"]),
-    ("host checks", ["verify"]),
-    ("host parts", ["rootfs", "net", "cgroup", "devices", "policy", "kzone", "arch"]),
+    ("host checks, streams", ["manifest", "verify", "stream"]),
+    ("host parts", ["rootfs", "net", "cgroup", "devices", "policy", "kzone", "arch", "tree", "roots"]),
     ("store", ["store", "brand", "config", "state"]),
     ("base", ["util", "sys", "error", "name", "wire"]),
 ]

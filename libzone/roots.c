@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * roots.c - zone roots on disk: made (a btrfs subvolume where it can be),
+ * removed (never following a symlink or leaving the file system), and
+ * made from another: a btrfs snapshot, reflinks, or a copy that keeps
+ * everything a root needs.
+ *
+ * Theory:
+ *   snapshot  the source root is a btrfs subvolume (install makes roots
+ *             subvolumes on btrfs) and the target is on the same file
+ *             system: BTRFS_IOC_SNAP_CREATE_V2, O(1), crash-consistent even
+ *             while the source zone runs.
+ *   reflink   the file system shares extents (btrfs; xfs with reflink=1):
+ *             the tree is walked and every regular file cloned (FICLONE).
+ *   copy      anything else: copy_file_range over the data extents only
+ *             (SEEK_DATA/SEEK_HOLE), so holes stay holes.
+ *   The walk (reflink, copy) keeps owners (the ids on disk: roots are
+ *   unshifted and mounted idmapped, so nothing is ever chowned to another
+ *   id), modes with set-id bits, times, extended attributes (ACLs and file
+ *   capabilities are ones), hard links (by inode), symlinks, device nodes,
+ *   fifos.  Order per entry: chown (which drops set-id bits and
+ *   capabilities), then the xattrs, then chmod, then the times; a
+ *   directory's times after its content.  It never follows a symlink and
+ *   never enters another file system (a mount in the source root is an
+ *   error).  The target is a new directory -- a subvolume on btrfs, so that
+ *   its own clones can be snapshots -- and on failure the caller removes it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+#include <linux/btrfs.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
+
+#include "runtime.h"
+#include "util.h"
+
+#define MAX_DEPTH 256
+
+const char *zone_copy_method_name(enum zone_copy_method m)
+{
+	switch (m) {
+	case ZONE_COPY_SNAPSHOT: return "snapshot";
+	case ZONE_COPY_REFLINK: return "reflink";
+	case ZONE_COPY_COPY: return "copy";
+	default: return "auto";
+	}
+}
+
+int zone_copy_method_parse(const char *s, enum zone_copy_method *out)
+{
+	static const enum zone_copy_method all[] = { ZONE_COPY_AUTO, ZONE_COPY_SNAPSHOT,
+						     ZONE_COPY_REFLINK, ZONE_COPY_COPY };
+	for (size_t i = 0; s && i < ELEMENTSOF(all); i++)
+		if (!strcmp(s, zone_copy_method_name(all[i]))) {
+			*out = all[i];
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static bool on_btrfs(int fd)
+{
+	struct statfs sf;
+	return fstatfs(fd, &sf) == 0 && sf.f_type == BTRFS_SUPER_MAGIC;
+}
+
+bool zone_is_subvolume(const char *path)
+{
+	struct stat st;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* a btrfs subvolume's root directory is always inode 256 */
+	return fd >= 0 && on_btrfs(fd) && fstat(fd, &st) == 0 && st.st_ino == 256;
+}
+
+/* Remove everything below the directory `dfd` (same filesystem only). */
+static int remove_tree_at(int dfd, dev_t dev, int depth)
+{
+	if (depth > 256)
+		return -ELOOP;
+	_cleanup_close_ int fd2 = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd2 < 0)
+		return -errno;
+	_cleanup_closedir_ DIR *d = fdopendir(fd2);
+	if (!d)
+		return -errno;
+	TAKE_FD(fd2); /* d's now */
+	int r = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		struct stat sb;
+		if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno != ENOENT && r == 0)
+				r = -errno;
+			continue;
+		}
+		if (S_ISDIR(sb.st_mode)) {
+			if (sb.st_dev != dev) {
+				if (r == 0)
+					r = -EXDEV; /* a mount point: leave it alone */
+				continue;
+			}
+			int sub = openat(dfd, de->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub < 0) {
+				if (r == 0)
+					r = -errno;
+				continue;
+			}
+			int q = remove_tree_at(sub, dev, depth + 1);
+			close(sub);
+			if (q < 0 && r == 0)
+				r = q;
+			if (unlinkat(dfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT && r == 0)
+				r = -errno;
+		} else if (unlinkat(dfd, de->d_name, 0) < 0 && errno != ENOENT && r == 0) {
+			r = -errno;
+		}
+	}
+	return r;
+}
+
+int zone_remove_tree(const char *path, struct zone_error *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return zone_error_errno(err, errno, "remove %s", path);
+	}
+	struct stat sb;
+	if (fstat(fd, &sb) < 0)
+		return zone_error_errno(err, errno, "remove %s", path);
+	int r = remove_tree_at(fd, sb.st_dev, 0);
+	if (r < 0)
+		return zone_error_errno(err, -r, "remove %s", path);
+	if (rmdir(path) < 0 && errno != ENOENT)
+		return zone_error_errno(err, errno, "remove %s", path);
+	return 0;
+}
+
+int zone_remove_tree_contents(const char *path, struct zone_error *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : zone_error_errno(err, errno, "remove %s", path);
+	struct stat sb;
+	if (fstat(fd, &sb) < 0)
+		return zone_error_errno(err, errno, "remove %s", path);
+	int r = remove_tree_at(fd, sb.st_dev, 0);
+	return r < 0 ? zone_error_errno(err, -r, "remove %s", path) : 0;
+}
+
+/* Split path into an open parent directory and the last component. */
+static int open_parent(const char *path, char **base, struct zone_error *err)
+{
+	_cleanup_free_ char *d = strdup(path), *b = strdup(path);
+	if (!d || !b)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	int fd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return zone_error_errno(err, errno, "open the directory of %s", path);
+	*base = strdup(basename(b));
+	if (!*base) {
+		close(fd);
+		return zone_error_set(err, ENOMEM, "out of memory");
+	}
+	return fd;
+}
+
+int zone_mkroot(const char *path, struct zone_error *err)
+{
+	_cleanup_free_ char *base = NULL;
+	_cleanup_close_ int pfd = open_parent(path, &base, err);
+	if (pfd < 0)
+		return pfd;
+	if (on_btrfs(pfd)) {
+		struct btrfs_ioctl_vol_args a = { 0 };
+		snprintf(a.name, sizeof(a.name), "%s", base);
+		if (ioctl(pfd, BTRFS_IOC_SUBVOL_CREATE, &a) < 0)
+			return zone_error_errno(err, errno, "create the btrfs subvolume %s", path);
+		if (fchmodat(pfd, base, 0755, 0) < 0)
+			return zone_error_errno(err, errno, "chmod %s", path);
+		return 0;
+	}
+	if (mkdirat(pfd, base, 0755) < 0)
+		return zone_error_errno(err, errno, "create %s", path);
+	return 0;
+}
+
+int zone_rmroot(const char *path, struct zone_error *err)
+{
+	if (zone_is_subvolume(path)) {
+		/* empty it our way (no symlink followed), then drop the subvolume */
+		int r = zone_remove_tree_contents(path, err);
+		if (r < 0)
+			return r;
+		_cleanup_free_ char *base = NULL;
+		_cleanup_close_ int pfd = open_parent(path, &base, err);
+		if (pfd < 0)
+			return pfd;
+		struct btrfs_ioctl_vol_args a = { 0 };
+		snprintf(a.name, sizeof(a.name), "%s", base);
+		if (ioctl(pfd, BTRFS_IOC_SNAP_DESTROY, &a) < 0)
+			return zone_error_errno(err, errno, "delete the btrfs subvolume %s", path);
+		return 0;
+	}
+	return zone_remove_tree(path, err);
+}
+
+/* ---- the walk ------------------------------------------------------------------------ */
+
+struct link_seen {
+	ino_t ino;
+	char *path; /* in the target, relative to its root */
+};
+
+struct copy {
+	enum zone_copy_method m;
+	int dst_root;       /* the target root, for linkat of hard links */
+	dev_t dev;
+	struct link_seen *links;
+	size_t n_links, cap_links;
+	struct zone_copy_stats *stats;
+	struct zone_error *err;
+};
+
+static int copy_xattrs(struct copy *c, int sfd, const char *sproc, int dfd, const char *dproc,
+		       const char *what)
+{
+	_cleanup_free_ char *names = NULL;
+	ssize_t len = 0;
+	int r = zone_xattrs_list(sfd, sproc, &names, &len);
+	if (r < 0)
+		return zone_error_errno(c->err, -r, "%s: list extended attributes", what);
+	for (ssize_t i = 0; i < len; i += (ssize_t)strlen(names + i) + 1) {
+		_cleanup_free_ char *v = NULL;
+		ssize_t vl = zone_xattr_get(sfd, sproc, names + i, &v);
+		if (vl == -ENODATA)
+			continue;
+		if (vl < 0)
+			return zone_error_errno(c->err, (int)-vl, "%s: read %s", what, names + i);
+		int q = dproc ? lsetxattr(dproc, names + i, v, (size_t)vl, 0) :
+				fsetxattr(dfd, names + i, v, (size_t)vl, 0);
+		if (q < 0)
+			return zone_error_errno(c->err, errno, "%s: set %s", what, names + i);
+	}
+	return 0;
+}
+
+/* Owner, xattrs, mode, times of a target entry (fd, or path-only for symlinks). */
+static int finish_entry(struct copy *c, int sfd, const char *sproc, int dfd, int ddir,
+			const char *name, const struct stat *st, const char *what)
+{
+	bool lnk = S_ISLNK(st->st_mode);
+	char dproc[64];
+	if (lnk)
+		snprintf(dproc, sizeof(dproc), "/proc/self/fd/%d", dfd);
+	if (lnk ? fchownat(ddir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) :
+		  fchown(dfd, st->st_uid, st->st_gid) < 0)
+		return zone_error_errno(c->err, errno, "%s: chown", what);
+	int r = copy_xattrs(c, sfd, sproc, dfd, lnk ? dproc : NULL, what);
+	if (r < 0)
+		return r;
+	if (!lnk && fchmod(dfd, st->st_mode & 07777) < 0)
+		return zone_error_errno(c->err, errno, "%s: chmod", what);
+	struct timespec ts[2] = { st->st_atim, st->st_mtim };
+	if (lnk ? utimensat(ddir, name, ts, AT_SYMLINK_NOFOLLOW) : futimens(dfd, ts) < 0)
+		return zone_error_errno(c->err, errno, "%s: set times", what);
+	return 0;
+}
+
+/* The data: one clone of the whole file, or its data extents copied. */
+static int copy_data(struct copy *c, int sfd, int dfd, const struct stat *st, const char *what)
+{
+	if (c->m == ZONE_COPY_REFLINK) {
+		if (ioctl(dfd, FICLONE, sfd) < 0)
+			return zone_error_errno(c->err, errno, "%s: clone (reflink)", what);
+		c->stats->bytes += (uint64_t)st->st_size;
+		return 0;
+	}
+	off_t end = st->st_size, off = 0;
+	while (off < end) {
+		off_t data = lseek(sfd, off, SEEK_DATA);
+		if (data < 0 && errno == ENXIO)
+			break; /* a hole to the end */
+		if (data < 0)
+			return zone_error_errno(c->err, errno, "%s: find data", what);
+		off_t hole = lseek(sfd, data, SEEK_HOLE);
+		if (hole < 0)
+			return zone_error_errno(c->err, errno, "%s: find a hole", what);
+		off_t in = data, out = data;
+		while (in < hole) {
+			ssize_t n = copy_file_range(sfd, &in, dfd, &out, (size_t)(hole - in), 0);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return zone_error_errno(c->err, errno, "%s: copy", what);
+			if (n == 0)
+				break; /* shrank meanwhile */
+			c->stats->bytes += (uint64_t)n;
+		}
+		off = hole;
+	}
+	/* a trailing hole: the size, not the data */
+	if (ftruncate(dfd, end) < 0)
+		return zone_error_errno(c->err, errno, "%s: set the size", what);
+	return 0;
+}
+
+static const char *seen_link(struct copy *c, ino_t ino)
+{
+	for (size_t i = 0; i < c->n_links; i++)
+		if (c->links[i].ino == ino)
+			return c->links[i].path;
+	return NULL;
+}
+
+static int remember_link(struct copy *c, ino_t ino, const char *path)
+{
+	if (c->n_links == c->cap_links) {
+		size_t nc = c->cap_links ? c->cap_links * 2 : 64;
+		struct link_seen *nv = realloc(c->links, nc * sizeof(*nv));
+		if (!nv)
+			return zone_error_set(c->err, ENOMEM, "out of memory");
+		c->links = nv;
+		c->cap_links = nc;
+	}
+	if (!(c->links[c->n_links].path = strdup(path)))
+		return zone_error_set(c->err, ENOMEM, "out of memory");
+	c->links[c->n_links++].ino = ino;
+	return 0;
+}
+
+static int copy_dir(struct copy *c, int sdir, int ddir, const char *prefix, int depth);
+
+static int copy_entry(struct copy *c, int sdir, int ddir, const char *name, const char *path,
+		      int depth)
+{
+	struct stat st;
+	if (fstatat(sdir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : zone_error_errno(c->err, errno, "%s", path);
+	if (st.st_dev != c->dev)
+		return zone_error_set(c->err, EXDEV, "%s: on another file system (a mount or a "
+				      "subvolume inside the zone root)", path);
+	c->stats->files++;
+	int r;
+	if (S_ISDIR(st.st_mode)) {
+		if (mkdirat(ddir, name, 0700) < 0)
+			return zone_error_errno(c->err, errno, "%s: create", path);
+		_cleanup_close_ int s = openat(sdir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					       O_CLOEXEC);
+		_cleanup_close_ int d = openat(ddir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					       O_CLOEXEC);
+		if (s < 0 || d < 0)
+			return zone_error_errno(c->err, errno, "%s: open", path);
+		if ((r = copy_dir(c, s, d, path, depth + 1)) < 0)
+			return r;
+		return finish_entry(c, s, NULL, d, ddir, name, &st, path);
+	}
+	if (S_ISREG(st.st_mode)) {
+		if (st.st_nlink > 1) {
+			const char *first = seen_link(c, st.st_ino);
+			if (first) {
+				if (linkat(c->dst_root, first, ddir, name, 0) < 0)
+					return zone_error_errno(c->err, errno, "%s: link to %s", path,
+								first);
+				return 0;
+			}
+			if ((r = remember_link(c, st.st_ino, path)) < 0)
+				return r;
+		}
+		_cleanup_close_ int s = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+					       O_NOCTTY | O_NONBLOCK);
+		if (s < 0)
+			return zone_error_errno(c->err, errno, "%s: open", path);
+		_cleanup_close_ int d = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+					       O_CLOEXEC, 0600);
+		if (d < 0)
+			return zone_error_errno(c->err, errno, "%s: create", path);
+		if ((r = copy_data(c, s, d, &st, path)) < 0)
+			return r;
+		return finish_entry(c, s, NULL, d, ddir, name, &st, path);
+	}
+	if (S_ISLNK(st.st_mode)) {
+		char target[4096];
+		ssize_t n = readlinkat(sdir, name, target, sizeof(target) - 1);
+		if (n < 0)
+			return zone_error_errno(c->err, errno, "%s: readlink", path);
+		target[n] = '\0';
+		if (symlinkat(target, ddir, name) < 0)
+			return zone_error_errno(c->err, errno, "%s: create", path);
+	} else if (mknodat(ddir, name, st.st_mode & (S_IFMT | 0600), st.st_rdev) < 0) {
+		return zone_error_errno(c->err, errno, "%s: create", path);
+	}
+	/* symlinks, devices, fifos, sockets: by O_PATH descriptors and /proc */
+	_cleanup_close_ int s = openat(sdir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int d = openat(ddir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (s < 0 || d < 0)
+		return zone_error_errno(c->err, errno, "%s: open", path);
+	char sproc[64];
+	snprintf(sproc, sizeof(sproc), "/proc/self/fd/%d", s);
+	if (!S_ISLNK(st.st_mode)) {
+		/* a special file's owner, mode and times through its path */
+		if (fchownat(ddir, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    fchmodat(ddir, name, st.st_mode & 07777, 0) < 0)
+			return zone_error_errno(c->err, errno, "%s: chown/chmod", path);
+		char dproc[64];
+		snprintf(dproc, sizeof(dproc), "/proc/self/fd/%d", d);
+		if ((r = copy_xattrs(c, s, sproc, d, dproc, path)) < 0)
+			return r;
+		struct timespec ts[2] = { st.st_atim, st.st_mtim };
+		if (utimensat(ddir, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
+			return zone_error_errno(c->err, errno, "%s: set times", path);
+		return 0;
+	}
+	return finish_entry(c, s, sproc, d, ddir, name, &st, path);
+}
+
+static int copy_dir(struct copy *c, int sdir, int ddir, const char *prefix, int depth)
+{
+	if (depth > MAX_DEPTH)
+		return zone_error_set(c->err, ELOOP, "%s: more than %d directories deep", prefix,
+				      MAX_DEPTH);
+	int d2 = openat(sdir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d2 < 0)
+		return zone_error_errno(c->err, errno, "%s", prefix);
+	_cleanup_closedir_ DIR *d = fdopendir(d2);
+	if (!d) {
+		close(d2);
+		return zone_error_errno(c->err, errno, "%s", prefix);
+	}
+	struct dirent *de;
+	errno = 0;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		_cleanup_free_ char *path = strcmp(prefix, ".") ?
+			zone_strdup_printf("%s/%s", prefix, de->d_name) : strdup(de->d_name);
+		if (!path)
+			return zone_error_set(c->err, ENOMEM, "out of memory");
+		int r = copy_entry(c, sdir, ddir, de->d_name, path, depth);
+		if (r < 0)
+			return r;
+		if (c->stats->progress && c->stats->files % 2048 == 0)
+			c->stats->progress(c->stats->progress_arg, c->stats);
+		errno = 0;
+	}
+	if (errno)
+		return zone_error_errno(c->err, errno, "%s: read the directory", prefix);
+	return 0;
+}
+
+/* Can this file system clone extents from src's into dst's directory? */
+static bool reflink_works(int sroot, int droot)
+{
+	_cleanup_close_ int a = openat(sroot, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	_cleanup_close_ int b = openat(droot, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (a < 0 || b < 0)
+		return false;
+	char blk[4096] = { 1 };
+	if (pwrite(a, blk, sizeof(blk), 0) != sizeof(blk) || fsync(a) < 0)
+		return false;
+	return ioctl(b, FICLONE, a) == 0;
+}
+
+int zone_copy_root(const char *src, const char *dst, enum zone_copy_method m,
+		   struct zone_copy_stats *stats, struct zone_error *err)
+{
+	_cleanup_close_ int sroot = open(src, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sroot < 0)
+		return zone_error_errno(err, errno, "open the source root %s", src);
+	_cleanup_free_ char *base = NULL;
+	_cleanup_close_ int pfd = open_parent(dst, &base, err);
+	if (pfd < 0)
+		return pfd;
+	struct stat sst, pst;
+	if (fstat(sroot, &sst) < 0 || fstat(pfd, &pst) < 0)
+		return zone_error_errno(err, errno, "stat %s", src);
+	bool same_fs = sst.st_dev == pst.st_dev || (on_btrfs(sroot) && on_btrfs(pfd));
+	bool subvol = on_btrfs(sroot) && sst.st_ino == 256;
+
+	if (m == ZONE_COPY_AUTO)
+		m = subvol && on_btrfs(pfd) ? ZONE_COPY_SNAPSHOT : ZONE_COPY_AUTO;
+	if (m == ZONE_COPY_SNAPSHOT) {
+		if (!subvol)
+			return zone_error_set(err, EOPNOTSUPP, "--method snapshot: %s is not a btrfs "
+					      "subvolume", src);
+		if (!on_btrfs(pfd) || !same_fs)
+			return zone_error_set(err, EXDEV, "--method snapshot: %s is not on the btrfs "
+					      "file system of %s", dst, src);
+		struct btrfs_ioctl_vol_args_v2 a = { .fd = sroot };
+		snprintf(a.name, sizeof(a.name), "%s", base);
+		if (ioctl(pfd, BTRFS_IOC_SNAP_CREATE_V2, &a) < 0)
+			return zone_error_errno(err, errno, "snapshot %s as %s", src, dst);
+		stats->method = ZONE_COPY_SNAPSHOT;
+		stats->files = 0;
+		return 0;
+	}
+	int r = zone_mkroot(dst, err);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int droot = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					   O_CLOEXEC);
+	if (droot < 0)
+		return zone_error_errno(err, errno, "open %s", dst);
+	if (m == ZONE_COPY_AUTO)
+		m = reflink_works(sroot, droot) ? ZONE_COPY_REFLINK : ZONE_COPY_COPY;
+	else if (m == ZONE_COPY_REFLINK && !reflink_works(sroot, droot))
+		return zone_error_set(err, EOPNOTSUPP, "--method reflink: the file system of %s "
+				      "cannot share extents with %s's (btrfs, or xfs made with "
+				      "reflink=1, can)", dst, src);
+	stats->method = m;
+	struct copy c = { .m = m, .dst_root = droot, .dev = sst.st_dev, .stats = stats, .err = err };
+	r = copy_dir(&c, sroot, droot, ".", 0);
+	if (r >= 0)
+		r = finish_entry(&c, sroot, NULL, droot, pfd, base, &sst, ".");
+	for (size_t i = 0; i < c.n_links; i++)
+		free(c.links[i].path);
+	free(c.links);
+	return r;
+}
