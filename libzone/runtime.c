@@ -368,13 +368,14 @@ static int step_ready(struct zone_boot *b, struct zone_error *err)
 	h->kzone = kzone;
 	if (h->monitor_pidfd < 0) /* double-forked: see step_monitor */
 		h->monitor_pidfd = zone_pidfd_open_checked(mpid, mstart);
+	/* the record says what the zone holds */
 	struct zone_status *st = &b->st;
 	st->state = ZONE_STATE_READY;
-	st->kernel_zone_id = kzone;
-	st->init_pid = ipid;
-	st->init_start = istart;
-	st->monitor_pid = mpid;
-	st->monitor_start = mstart;
+	st->kernel_zone_id = h->kzone;
+	st->init_pid = h->init_pid;
+	st->init_start = h->init_start;
+	st->monitor_pid = h->monitor_pid;
+	st->monitor_start = h->monitor_start;
 	if (!st->extra && !(st->extra = json_object()))
 		return zone_error_set(err, ENOMEM, "out of memory");
 	json_object_set(st->extra, "cgroups", b->plan.cgroups);

@@ -14,33 +14,11 @@
 load helpers
 load runtime
 
-ZONECTL_BIN=$ZONECTL
 ZDIRECT=$ZONES_BUILD/tests/helpers/zdirect
-
-zonectl() { nsenter --net="/run/netns/$NS" "$ZONECTL_BIN" "$@"; }
 zdirect() { nsenter --net="/run/netns/$NS" "$ZDIRECT" "$@"; }
 
-setup() {
-	common_setup
-	NS=zt-$$-$RANDOM
-	ZONECTL=$BATS_TEST_TMPDIR/zonectl-in-ns
-	printf '#!/bin/sh\nexec nsenter --net=%q %q "$@"\n' "/run/netns/$NS" "$ZONECTL_BIN" >"$ZONECTL"
-	chmod 0755 "$ZONECTL"
-	ip netns add "$NS"
-	ip -n "$NS" link set lo up
-	ip -n "$NS" link add br0 type bridge
-	ip -n "$NS" link set br0 up
-}
-
-teardown() {
-	local z
-	kill_tracked
-	for z in $(zonectl list 2>/dev/null); do
-		zonectl halt "$z" >/dev/null 2>&1 || true
-	done
-	common_teardown
-	ip netns del "$NS" 2>/dev/null || true
-}
+setup() { netns_setup; }
+teardown() { netns_teardown; }
 
 # hold_lock FILE VERB: a process (tracked) holding a POSIX write lock on FILE
 # (it conflicts with libzone's OFD locks) with "PID VERB SINCE" written in it,

@@ -20,41 +20,8 @@
 load helpers
 load runtime
 
-ZONECTL_BIN=$ZONECTL
-
-# zonectl in the test's network namespace.
-zonectl() { nsenter --net="/run/netns/$NS" "$ZONECTL_BIN" "$@"; }
-
-setup() {
-	common_setup
-	NS=zt-$$-$RANDOM
-	# runtime.bash's helpers (zone_state, zlogin, ...) and common_teardown call
-	# "$ZONECTL" directly: point it at a wrapper that enters the namespace too,
-	# so that no zonectl of this file ever starts a zoned in the caller's one.
-	ZONECTL=$BATS_TEST_TMPDIR/zonectl-in-ns
-	printf '#!/bin/sh\nexec nsenter --net=%q %q "$@"\n' "/run/netns/$NS" "$ZONECTL_BIN" >"$ZONECTL"
-	chmod 0755 "$ZONECTL"
-	ip netns add "$NS"
-	ip -n "$NS" link set lo up
-	ip -n "$NS" link add br0 type bridge
-	ip -n "$NS" addr add 10.99.0.1/24 dev br0
-	ip -n "$NS" addr add fd99::1/64 dev br0 nodad
-	ip -n "$NS" link set br0 up
-}
-
-teardown() {
-	local z
-	if [ -n "${NS:-}" ] && [ -e "/run/netns/$NS" ]; then
-		for z in $(zonectl list 2>/dev/null); do
-			zonectl halt "$z" >/dev/null 2>&1 || true
-		done
-	fi
-	kill_tracked
-	common_teardown
-	if [ -n "${NS:-}" ]; then
-		ip netns del "$NS" 2>/dev/null || true
-	fi
-}
+setup() { netns_setup 10.99.0.1/24 fd99::1/64; }
+teardown() { netns_teardown; }
 
 # ---- helpers ------------------------------------------------------------------
 

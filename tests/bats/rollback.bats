@@ -16,31 +16,8 @@
 load helpers
 load runtime
 
-ZONECTL_BIN=$ZONECTL
-
-zonectl() { nsenter --net="/run/netns/$NS" "$ZONECTL_BIN" "$@"; }
-
-setup() {
-	common_setup
-	NS=zt-$$-$RANDOM
-	ZONECTL=$BATS_TEST_TMPDIR/zonectl-in-ns
-	printf '#!/bin/sh\nexec nsenter --net=%q %q "$@"\n' "/run/netns/$NS" "$ZONECTL_BIN" >"$ZONECTL"
-	chmod 0755 "$ZONECTL"
-	ip netns add "$NS"
-	ip -n "$NS" link set lo up
-	ip -n "$NS" link add br0 type bridge
-	ip -n "$NS" addr add 10.98.0.1/24 dev br0
-	ip -n "$NS" link set br0 up
-}
-
-teardown() {
-	local z
-	for z in $(zonectl list 2>/dev/null); do
-		zonectl halt "$z" >/dev/null 2>&1 || true
-	done
-	common_teardown
-	ip netns del "$NS" 2>/dev/null || true
-}
+setup() { netns_setup 10.98.0.1/24; }
+teardown() { netns_teardown; }
 
 # The rows of the boot, in order, from the list itself.
 boot_steps() {

@@ -168,3 +168,46 @@ has_line() {
 		return 1
 	fi
 }
+
+# ---- a network namespace of the test's own -------------------------------------
+
+# netns_setup [ADDRESS...]: common_setup, then a network namespace of this
+# test's own, $NS (zt-PID-RANDOM), with lo up and a bridge br0 holding the
+# ADDRESSes.  zonectl (the function) and $ZONECTL (a wrapper, for the helpers
+# above and common_teardown) run zonectl inside it, so that zoned, which the
+# first zonectl starts, makes its veths there and never in the caller's
+# namespace.  (Not `ip netns exec`, which also mounts a fresh /sys and hides
+# the cgroup hierarchies.)
+netns_setup() {
+	common_setup
+	NS=zt-$$-$RANDOM
+	ZONECTL_BIN=${ZONECTL_BIN:-$ZONECTL}
+	ZONECTL=$BATS_TEST_TMPDIR/zonectl-in-ns
+	printf '#!/bin/sh\nexec nsenter --net=%q %q "$@"\n' "/run/netns/$NS" "$ZONECTL_BIN" >"$ZONECTL"
+	chmod 0755 "$ZONECTL"
+	ip netns add "$NS"
+	ip -n "$NS" link set lo up
+	ip -n "$NS" link add br0 type bridge
+	local a
+	for a in "$@"; do
+		ip -n "$NS" addr add "$a" dev br0 nodad 2>/dev/null || ip -n "$NS" addr add "$a" dev br0
+	done
+	ip -n "$NS" link set br0 up
+	zonectl() { nsenter --net="/run/netns/$NS" "$ZONECTL_BIN" "$@"; }
+}
+
+# netns_teardown: every zone of the test halted, tracked processes killed,
+# common_teardown, and the namespace deleted with whatever is left in it.
+netns_teardown() {
+	local z
+	if [ -n "${NS:-}" ] && [ -e "/run/netns/$NS" ]; then
+		for z in $(zonectl list 2>/dev/null); do
+			zonectl halt "$z" >/dev/null 2>&1 || true
+		done
+	fi
+	kill_tracked
+	common_teardown
+	if [ -n "${NS:-}" ]; then
+		ip netns del "$NS" 2>/dev/null || true
+	fi
+}
