@@ -203,16 +203,23 @@ int zone_mkroot(const char *path, struct zone_error *err)
 int zone_rmroot(const char *path, struct zone_error *err)
 {
 	if (zone_is_subvolume(path)) {
-		/* empty it our way (no symlink followed), then drop the subvolume */
-		int r = zone_remove_tree_contents(path, err);
-		if (r < 0)
-			return r;
+		/*
+		 * Dropped whole: the kernel deletes a subvolume without walking it
+		 * (no symlink in it is ever followed), which for a snapshot costs
+		 * nothing of what emptying it file by file would.  One that holds a
+		 * subvolume of its own cannot go so: empty it our way first.
+		 */
 		_cleanup_free_ char *base = NULL;
 		_cleanup_close_ int pfd = open_parent(path, &base, err);
 		if (pfd < 0)
 			return pfd;
 		struct btrfs_ioctl_vol_args a = { 0 };
 		snprintf(a.name, sizeof(a.name), "%s", base);
+		if (ioctl(pfd, BTRFS_IOC_SNAP_DESTROY, &a) == 0)
+			return 0;
+		int r = zone_remove_tree_contents(path, err);
+		if (r < 0)
+			return r;
 		if (ioctl(pfd, BTRFS_IOC_SNAP_DESTROY, &a) < 0)
 			return zone_error_errno(err, errno, "delete the btrfs subvolume %s", path);
 		return 0;
