@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -412,28 +413,26 @@ static int copy_entry(struct copy *c, int sdir, int ddir, const char *name, cons
 	} else if (mknodat(ddir, name, st.st_mode & (S_IFMT | 0600), st.st_rdev) < 0) {
 		return zone_error_errno(c->err, errno, "%s: create", path);
 	}
-	/* symlinks, devices, fifos, sockets: by O_PATH descriptors and /proc */
-	_cleanup_close_ int s = openat(sdir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	_cleanup_close_ int d = openat(ddir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (s < 0 || d < 0)
-		return zone_error_errno(c->err, errno, "%s: open", path);
-	char sproc[64];
-	snprintf(sproc, sizeof(sproc), "/proc/self/fd/%d", s);
-	if (!S_ISLNK(st.st_mode)) {
-		/* a special file's owner, mode and times through its path */
-		if (fchownat(ddir, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    fchmodat(ddir, name, st.st_mode & 07777, 0) < 0)
-			return zone_error_errno(c->err, errno, "%s: chown/chmod", path);
-		char dproc[64];
-		snprintf(dproc, sizeof(dproc), "/proc/self/fd/%d", d);
-		if ((r = copy_xattrs(c, s, sproc, d, dproc, path)) < 0)
-			return r;
-		struct timespec ts[2] = { st.st_atim, st.st_mtim };
-		if (utimensat(ddir, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
-			return zone_error_errno(c->err, errno, "%s: set times", path);
-		return 0;
-	}
-	return finish_entry(c, s, sproc, d, ddir, name, &st, path);
+	/*
+	 * Symlinks, devices, fifos, sockets: by name under their directories,
+	 * which are ours (no symlink on the way), and their xattrs through
+	 * /proc/self/fd/DIR/NAME, whose last component the l*xattr calls do not
+	 * follow.  No descriptor of each: a busybox root is mostly symlinks.
+	 */
+	char sp[PATH_MAX], dp[PATH_MAX];
+	if (snprintf(sp, sizeof(sp), "/proc/self/fd/%d/%s", sdir, name) >= (int)sizeof(sp) ||
+	    snprintf(dp, sizeof(dp), "/proc/self/fd/%d/%s", ddir, name) >= (int)sizeof(dp))
+		return zone_error_set(c->err, ENAMETOOLONG, "%s: a name too long", path);
+	if (fchownat(ddir, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return zone_error_errno(c->err, errno, "%s: chown", path);
+	if ((r = copy_xattrs(c, -1, sp, -1, dp, path)) < 0)
+		return r;
+	if (!S_ISLNK(st.st_mode) && fchmodat(ddir, name, st.st_mode & 07777, 0) < 0)
+		return zone_error_errno(c->err, errno, "%s: chmod", path);
+	struct timespec ts[2] = { st.st_atim, st.st_mtim };
+	if (utimensat(ddir, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
+		return zone_error_errno(c->err, errno, "%s: set times", path);
+	return 0;
 }
 
 static int copy_dir(struct copy *c, int sdir, int ddir, const char *prefix, int depth)
