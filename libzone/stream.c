@@ -812,6 +812,13 @@ static int apply_xattrs(struct receiver *rc, struct archive_entry *e, int fd, co
 			return zone_error_set(rc->err, EINVAL, "%s: an extended attribute with a bad "
 					      "name", rel);
 		}
+		/* libarchive 3.6 reads a pax xattr twice (its LIBARCHIVE. and SCHILY.
+		 * keys, both written): the first counts */
+		bool seen = false;
+		for (size_t i = 0; i < k && !seen; i++)
+			seen = !strcmp(kv[i].n, name);
+		if (seen)
+			continue;
 		int q = proc ? lsetxattr(proc, name, value, size, 0) : fsetxattr(fd, name, value, size, 0);
 		if (q < 0) {
 			int e2 = errno;
