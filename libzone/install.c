@@ -212,7 +212,11 @@ static int uninstall_locked(struct zone_store *s, const char *name, bool force,
 		return zone_error_set(err, ENOMEM, "out of memory");
 	if ((r = zone_rmroot(root, err)) < 0)
 		return r; /* stays incomplete */
-	/* Remove the zonepath too if nothing else is in it. */
+	/* Remove the zonepath too if nothing else is in it (but the index of a
+	 * move's first pass, staged there: transfer.c). */
+	_cleanup_free_ char *index = zone_strdup_printf("%s/.move-index", c->zonepath);
+	if (index)
+		unlink(index);
 	rmdir(c->zonepath);
 	zone_status_reset(&st);
 	if ((r = zone_store_load_status(s, name, &st, err)) < 0)

@@ -812,6 +812,13 @@ static int apply_xattrs(struct receiver *rc, struct archive_entry *e, int fd, co
 			return zone_error_set(rc->err, EINVAL, "%s: an extended attribute with a bad "
 					      "name", rel);
 		}
+		/* libarchive 3.6 reads a pax xattr twice (its LIBARCHIVE. and SCHILY.
+		 * keys, both written): the first counts */
+		bool seen = false;
+		for (size_t i = 0; i < k && !seen; i++)
+			seen = !strcmp(kv[i].n, name);
+		if (seen)
+			continue;
 		int q = proc ? lsetxattr(proc, name, value, size, 0) : fsetxattr(fd, name, value, size, 0);
 		if (q < 0) {
 			int e2 = errno;
@@ -1244,6 +1251,27 @@ void zone_stream_close(struct zone_stream *st)
 	free(st);
 }
 
+/*
+ * A directory the delta does not carry did not change there, but here it
+ * did when the delta replaced or linked an entry in it (a file rewritten in
+ * place, say a log): its mtime goes back to the base's, the sender's.
+ */
+static int keep_dir_time(int rootfd, struct zone_tree_entry *me, const struct zone_tree_entry *b,
+			 struct zone_error *err)
+{
+	_cleanup_close_ int fd = strcmp(me->path, ".") ?
+		zone_openat2(rootfd, me->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+			     IN_ROOT) : fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+	struct timespec ts[2] = { { b->mtime_sec, b->mtime_nsec }, { b->mtime_sec, b->mtime_nsec } };
+	if (fd < 0)
+		return zone_error_errno(err, fd == -1 ? errno : -fd, "%s", me->path);
+	if (futimens(fd, ts) < 0)
+		return zone_error_errno(err, errno, "%s: set times", me->path);
+	me->mtime_sec = b->mtime_sec;
+	me->mtime_nsec = b->mtime_nsec;
+	return 0;
+}
+
 int zone_stream_extract(struct zone_stream *st, const struct zone_receive *o, int rootfd,
 			struct zone_tree *base, json_t **report, struct zone_error *err)
 {
@@ -1354,8 +1382,12 @@ int zone_stream_extract(struct zone_stream *st, const struct zone_receive *o, in
 					struct zone_tree_entry *me = &merged->v[i];
 					const struct zone_tree_entry *src =
 						zone_tree_find(rc.tb.t, me->path);
-					if (!src)
-						src = zone_tree_find(base, me->path);
+					if (!src && (src = zone_tree_find(base, me->path)) &&
+					    S_ISDIR(me->mode) && S_ISDIR(src->mode) &&
+					    (me->mtime_sec != src->mtime_sec ||
+					     me->mtime_nsec != src->mtime_nsec) &&
+					    (r = keep_dir_time(rootfd, me, src, err)) < 0)
+						break;
 					if (!src) {
 						r = zone_error_set(err, EIO, "%s: here, but neither in "
 								   "the base nor in the delta",

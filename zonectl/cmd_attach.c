@@ -62,6 +62,7 @@ COMMAND(attach)
 		return r;
 	json_t *problems = json_object_get(reply, "problems");
 	bool attached = json_is_true(json_object_get(reply, "attached"));
+	size_t n_problems = json_array_size(problems);
 	if (json) {
 		zctl_print_json(reply);
 	} else {
@@ -74,13 +75,13 @@ COMMAND(attach)
 			printf("%s: attached WITHOUT checks (-F)\n", name);
 		else if (attached)
 			printf("%s: attached; installed\n", name);
-		else if (dry && !json_array_size(problems))
+		else if (dry && !n_problems)
 			printf("%s: would attach (the checks pass)\n", name);
 		else if (dry)
-			printf("%s: would not attach (%zu problems)\n", name, json_array_size(problems));
+			printf("%s: would not attach (%zu problems)\n", name, n_problems);
 	}
-	json_decref(reply);
+	json_decref(reply); /* and problems with it */
 	if (dry)
-		return json_array_size(problems) ? ZCTL_FAIL : ZCTL_OK;
+		return n_problems ? ZCTL_FAIL : ZCTL_OK;
 	return attached ? ZCTL_OK : ZCTL_FAIL;
 }

@@ -80,8 +80,9 @@ static int remote_argv(struct remote *rm, const char *ssh, const char *host, con
 }
 
 /* Run the remote command with stdin from `in` (-1: /dev/null) and its stdout
- * discarded (what it says of itself, move says; its errors come through). */
-static pid_t remote_start(const struct remote *rm, int in, int close_fd)
+ * to `out` (-1: discarded: what it says of itself, move says); its errors
+ * come through, unless `quiet` (a clean-up's, whose outcome move checks). */
+static pid_t remote_start(const struct remote *rm, int in, int close_fd, int out, bool quiet)
 {
 	pid_t pid = fork();
 	if (pid != 0)
@@ -89,7 +90,9 @@ static pid_t remote_start(const struct remote *rm, int in, int close_fd)
 	signal(SIGPIPE, SIG_DFL);
 	int null = open("/dev/null", O_RDWR);
 	dup2(in >= 0 ? in : null, 0);
-	dup2(null, 1);
+	dup2(out >= 0 ? out : null, 1);
+	if (quiet)
+		dup2(null, 2);
 	if (close_fd >= 0)
 		close(close_fd);
 	execvp(rm->argv[0], rm->argv);
@@ -106,13 +109,54 @@ static int remote_wait(pid_t pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static int remote_run(const char *ssh, const char *host, const char *zctl, char *const *words)
+static int remote_run(const char *ssh, const char *host, const char *zctl, char *const *words,
+		      bool quiet)
 {
 	struct remote rm;
 	if (remote_argv(&rm, ssh, host, zctl, words) < 0)
 		return -1;
-	pid_t p = remote_start(&rm, -1, -1);
+	pid_t p = remote_start(&rm, -1, -1, -1, quiet);
 	return p < 0 ? -1 : remote_wait(p);
+}
+
+/*
+ * The zone's state there, from `zonectl list -p` (id:name:state:...): into
+ * `state` ("" when it is not there); -1 when there was no asking.
+ */
+static int remote_state(const char *ssh, const char *host, const char *zctl, const char *name,
+			char *state, size_t size)
+{
+	int pp[2];
+	if (pipe2(pp, O_CLOEXEC) < 0)
+		return -1;
+	char *words[] = { "list", "-p", NULL };
+	struct remote rm;
+	pid_t p = remote_argv(&rm, ssh, host, zctl, words) < 0 ? -1 :
+		  remote_start(&rm, -1, pp[0], pp[1], true);
+	close(pp[1]);
+	if (p < 0) {
+		close(pp[0]);
+		return -1;
+	}
+	char buf[16384];
+	size_t len = 0;
+	for (ssize_t n; len < sizeof(buf) - 1 && (n = read(pp[0], buf + len,
+							    sizeof(buf) - 1 - len)) != 0;)
+		if (n > 0)
+			len += (size_t)n;
+		else if (errno != EINTR)
+			break;
+	buf[len] = '\0';
+	close(pp[0]);
+	if (remote_wait(p) != 0)
+		return -1;
+	*state = '\0';
+	for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *n = strchr(l, ':'), *st = n ? strchr(n + 1, ':') : NULL;
+		if (st && (size_t)(st - n - 1) == strlen(name) && !strncmp(n + 1, name, strlen(name)))
+			snprintf(state, size, "%.*s", (int)strcspn(st + 1, ":"), st + 1);
+	}
+	return 0;
 }
 
 /* One pass: send here into receive there, through a pipe. */
@@ -125,7 +169,7 @@ static int pass(const char *name, const char *which, const char *ssh, const char
 	char *words[] = { "receive", "--pass", (char *)which, (char *)name, NULL };
 	struct remote rm;
 	remote_argv(&rm, ssh, host, zctl, words);
-	pid_t r = remote_start(&rm, pp[0], pp[1]);
+	pid_t r = remote_start(&rm, pp[0], pp[1], -1, false);
 	close(pp[0]);
 	if (r < 0) {
 		close(pp[1]);
@@ -233,29 +277,49 @@ COMMAND(move)
 		failed = "delta";
 	if (!failed && running) {
 		char *words[] = { "boot", (char *)name, NULL };
-		if (remote_run(ssh, host, zctl, words) != 0) {
+		if (remote_run(ssh, host, zctl, words, false) != 0) {
 			zctl_error("move %s: boot: the boot on %s failed (see above)", name, host);
 			failed = "boot";
 		}
 		t_up = now_s();
 	}
 	if (failed) {
-		/* everything back: nothing there, the zone here as it was */
+		/*
+		 * Everything back: nothing there, the zone here as it was.  What
+		 * was staged there goes (the remote receive may have removed it
+		 * already: these say nothing), then move asks what is left.  A
+		 * first pass that failed left nothing there (its receive removes
+		 * what it made), and a zone of that name that was there already
+		 * is not ours to remove.
+		 */
+		char left[64] = "";
+		int asked = 0;
 		if (staged) {
 			char *h[] = { "halt", (char *)name, NULL };
 			char *u[] = { "uninstall", "-F", (char *)name, NULL };
 			char *d[] = { "delete", (char *)name, NULL };
-			remote_run(ssh, host, zctl, h);
-			remote_run(ssh, host, zctl, u);
-			remote_run(ssh, host, zctl, d);
+			if (!strcmp(failed, "boot"))
+				remote_run(ssh, host, zctl, h, true);
+			remote_run(ssh, host, zctl, u, true);
+			remote_run(ssh, host, zctl, d, true);
+			asked = remote_state(ssh, host, zctl, name, left, sizeof(left));
 		}
 		if (halted && local("boot", name) != ZCTL_OK)
 			zctl_error("move %s: and booting it here again failed", name);
 		json_decref(base);
 		json_decref(delta);
+		const char *again = halted ? " (running again)" : "";
+		if (asked < 0)
+			return zctl_error("move %s: failed at %s; the zone is still here%s, but %s "
+					  "could not be asked what is left of it there (if it is, "
+					  "there: zonectl uninstall -F %s; zonectl delete %s)", name,
+					  failed, again, host, name, name);
+		if (*left)
+			return zctl_error("move %s: failed at %s; the zone is still here%s, but it is "
+					  "left on %s, %s (there: zonectl uninstall -F %s; zonectl "
+					  "delete %s)", name, failed, again, host, left, name, name);
 		return zctl_error("move %s: failed at %s; the zone is still here%s, and nothing of "
-				  "it is left on %s", name, failed, halted ? " (running again)" : "",
-				  host);
+				  "it is left on %s", name, failed, again, host);
 	}
 	/* it runs (or sits installed) there: here it is uninstalled, its config kept */
 	json_t *reply = NULL;
