@@ -1237,17 +1237,38 @@ int zone_config_json_set(json_t *j, const char *assignment, struct zone_error *e
 			}
 		} else if (f->type == F_MAP) {
 			lf = &map_value;
+		} else if (f->type == F_ARRAY && f->sub) {
+			/* net.0.address=...: one key of one resource that exists */
+			char *end;
+			json_t *arr = json_object_get(j, head);
+			size_t n = json_array_size(arr);
+			errno = 0;
+			unsigned long idx = strtoul(rest, &end, 10);
+			if (end == rest || *end != '.' || errno || !isdigit((unsigned char)*rest) ||
+			    idx >= n)
+				return zone_error_set(err, EINVAL, "%s.%s: not an entry of %s (%s.N.KEY, N "
+						      "from 0 to %zu; add/remove make and drop "
+						      "entries)", head, rest, head, head, n ? n - 1 : 0);
+			rest = end + 1;
+			if (!(lf = field_find(f->sub, rest))) {
+				_cleanup_free_ char *s = zone_quote(rest, 60);
+				return zone_error_set(err, EINVAL, "%s.%lu.%s: unknown key", head, idx, s);
+			}
+			parent = json_array_get(arr, idx);
+			if (!json_is_object(parent))
+				return zone_error_set(err, EINVAL, "%s.%lu: not an object", head, idx);
 		} else {
-			return zone_error_set(err, EINVAL, "%s: has no sub-keys%s", head,
-					      f->type == F_ARRAY ? " (use add/remove)" : "");
+			return zone_error_set(err, EINVAL, "%s: has no sub-keys", head);
 		}
-		parent = json_object_get(j, head);
-		if (!parent) {
-			parent = json_object();
-			json_object_set_new(j, head, parent);
+		if (f->type != F_ARRAY) {
+			parent = json_object_get(j, head);
+			if (!parent) {
+				parent = json_object();
+				json_object_set_new(j, head, parent);
+			}
+			if (!json_is_object(parent))
+				return zone_error_set(err, EINVAL, "%s: not an object", head);
 		}
-		if (!json_is_object(parent))
-			return zone_error_set(err, EINVAL, "%s: not an object", head);
 		leaf = rest;
 	} else if (f->type == F_ARRAY) {
 		return zone_error_set(err, EINVAL, "%s: a list of resources: use add/remove", head);
@@ -1261,7 +1282,7 @@ int zone_config_json_set(json_t *j, const char *assignment, struct zone_error *e
 	}
 	json_t *v = NULL;
 	char path[256];
-	snprintf(path, sizeof(path), "%s%s%s", head, dot ? "." : "", dot ? leaf : "");
+	snprintf(path, sizeof(path), "%s%s%s", head, dot ? "." : "", dot ? dot + 1 : "");
 	if ((r = coerce(path, lf->type, val, &v, err)) < 0)
 		return r;
 	json_object_set_new(parent, leaf, v);

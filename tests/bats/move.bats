@@ -337,10 +337,10 @@ esac"
 	[ "$status" -eq 0 ] && [ -z "$stderr" ]
 	[ -e "$T/hook-ran" ]
 	contains "$output" "web: moved to root@10.97.0.2"
-	has_line "$output" '^web: running on root@10\.97\.0\.2; downtime [0-9]+\.[0-9]+ s$'
+	has_line "$output" '^web: running on root@10\.97\.0\.2; downtime [0-9]+\.[0-9]+ s \(halt [0-9.]+, second pass [0-9.]+, boot there [0-9.]+\)$'
 	local downtime
-	downtime=$(sed -n 's/.*; downtime \([0-9.]*\) s$/\1/p' <<<"$output")
-	echo "# move downtime: $downtime s" >&3
+	downtime=$(sed -n 's/.*; downtime \([0-9.]*\) s (.*/\1/p' <<<"$output")
+	echo "# move downtime: $downtime s ($(sed -n 's/.*s (\(.*\))$/\1/p' <<<"$output"))" >&3
 	# the second pass sent only what changed: far fewer files than the zone has
 	local files sent
 	files=$(sed -n 's/.*(\([0-9]*\) files, .*/\1/p' <<<"$output")
