@@ -177,6 +177,9 @@ int zone_api_create(struct zone_ctx *ctx, json_t *params, json_t **reply, struct
 	_cleanup_config_ struct zone_config *c = NULL;
 	if ((r = zone_config_from_json(j, "zone.json", &c, err)) < 0)
 		return zone_error_wrap(err, "create %s", name);
+	if (c->detached)
+		return zone_error_set(err, EINVAL, "create %s: detached: set by 'zonectl detach' "
+				      "only (attach takes a detached zone in)", name);
 	if ((r = brand_check(c->brand, err)) < 0)
 		return zone_error_wrap(err, "create %s", name);
 

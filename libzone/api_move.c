@@ -176,7 +176,7 @@ int zone_api_attach(struct zone_ctx *ctx, json_t *params, json_t **reply, struct
 			return zone_error_set(err, ENOMEM, "out of memory");
 		json_object_set_new(as_json, "name", json_string(name));
 		json_object_set_new(as_json, "zonepath", json_string(zonepath));
-		json_object_set_new(as_json, "detached", json_true());
+		json_object_del(as_json, "detached");
 		if ((r = zone_config_from_json(as_json, "manifest: config", &made, err)) < 0)
 			return zone_error_wrap(err, "attach %s", name);
 		as = made;
@@ -373,9 +373,21 @@ int zone_api_receive(struct zone_ctx *ctx, json_t *params, json_t **reply,
 				  zone_error_set(err, ENOMEM, "out of memory");
 	}
 	if (zone_store_exists(ctx->store, name) > 0) {
-		zone_stream_close(stream);
-		return zone_error_set(err, EEXIST, "receive %s: a zone of that name exists here "
-				      "(receive NEWNAME takes it under another name)", name);
+		/* a zone that moved away from here (move's note) may come back: its
+		 * configured record goes, and the stream's takes its place */
+		_cleanup_status_ struct zone_status old = ZONE_STATUS_INIT;
+		_cleanup_json_ json_t *dp = json_pack("{s:s}", "name", name);
+		json_t *d = NULL;
+		bool tomb = zone_store_load_status(ctx->store, name, &old, NULL) == 0 &&
+			    old.state == ZONE_STATE_CONFIGURED && old.extra &&
+			    json_is_string(json_object_get(old.extra, "moved_to"));
+		if (!tomb || !dp || zone_api_delete(ctx, dp, &d, NULL) < 0) {
+			zone_stream_close(stream);
+			return zone_error_set(err, EEXIST, "receive %s: a zone of that name exists "
+					      "here (receive NEWNAME takes it under another name)",
+					      name);
+		}
+		json_decref(d);
 	}
 	if (zone_manifest_check(ctx->store, m, as, false, problems) > 0) {
 		char buf[ZONE_ERROR_MAX] = "";

@@ -224,8 +224,10 @@ static int uninstall_locked(struct zone_store *s, const char *name, bool force,
 	st.state = ZONE_STATE_CONFIGURED;
 	st.slot = -1;
 	st.uid_base = 0;
-	if (st.extra)
+	if (st.extra) {
 		json_object_del(st.extra, "reason");
+		json_object_del(st.extra, "moved_to"); /* an older move's note: no longer true */
+	}
 	if (moved_to) {
 		if (!st.extra && !(st.extra = json_object()))
 			return zone_error_set(err, ENOMEM, "out of memory");

@@ -71,14 +71,17 @@ COMMAND(attach)
 		json_array_foreach(problems, i, p)
 			fprintf(dry ? stdout : stderr, "%s%s: %s\n", dry ? "" : "zonectl: attach ",
 				name, json_string_value(p));
-		if (force)
-			printf("%s: attached WITHOUT checks (-F)\n", name);
+		if (dry && force)
+			printf("%s: would attach WITHOUT checks (-F)\n", name);
+		else if (force && attached)
+			printf("%s: attached WITHOUT checks (-F); installed\n", name);
 		else if (attached)
 			printf("%s: attached; installed\n", name);
 		else if (dry && !n_problems)
 			printf("%s: would attach (the checks pass)\n", name);
 		else if (dry)
-			printf("%s: would not attach (%zu problems)\n", name, n_problems);
+			printf("%s: would not attach (%zu problem%s)\n", name, n_problems,
+			       n_problems == 1 ? "" : "s");
 	}
 	json_decref(reply); /* and problems with it */
 	if (dry)

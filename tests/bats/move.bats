@@ -535,7 +535,7 @@ esac"
 	equals "$(state_on b web)" ""
 	run -1 zb attach -n --zonepath "$zp" web
 	contains "$output" "web: root: its digest"
-	contains "$output" "web: would not attach (1 problems)"
+	contains "$output" "web: would not attach (1 problem)"
 	# the problems, as JSON
 	run -1 --separate-stderr zb attach --json --zonepath "$zp" web
 	said
