@@ -1238,25 +1238,42 @@ int zone_config_json_set(json_t *j, const char *assignment, struct zone_error *e
 		} else if (f->type == F_MAP) {
 			lf = &map_value;
 		} else if (f->type == F_ARRAY && f->sub) {
-			/* net.0.address=...: one key of one resource that exists */
-			char *end;
+			/*
+			 * net.0.address=... or net.eth0.address=...: one key of one
+			 * resource that exists, by its index or its name.
+			 */
 			json_t *arr = json_object_get(j, head);
-			size_t n = json_array_size(arr);
-			errno = 0;
-			unsigned long idx = strtoul(rest, &end, 10);
-			if (end == rest || *end != '.' || errno || !isdigit((unsigned char)*rest) ||
-			    idx >= n)
-				return zone_error_set(err, EINVAL, "%s.%s: not an entry of %s (%s.N.KEY, N "
-						      "from 0 to %zu; add/remove make and drop "
-						      "entries)", head, rest, head, head, n ? n - 1 : 0);
-			rest = end + 1;
+			size_t n = json_array_size(arr), idx = n;
+			const char *sep = strchr(rest, '.');
+			size_t sl = sep ? (size_t)(sep - rest) : 0;
+			if (sep && sl && strspn(rest, "0123456789") == sl && sl < 10) {
+				idx = (size_t)strtoul(rest, NULL, 10);
+			} else if (sep && sl) {
+				for (size_t k = 0; k < n; k++) {
+					const char *nm = json_string_value(
+						json_object_get(json_array_get(arr, k), "name"));
+					if (nm && strlen(nm) == sl && !strncmp(nm, rest, sl)) {
+						idx = k;
+						break;
+					}
+				}
+			}
+			if (idx >= n) {
+				_cleanup_free_ char *seg = sep ? strndup(rest, sl) : strdup(rest);
+				_cleanup_free_ char *s = seg ? zone_quote(seg, 60) : NULL;
+				return zone_error_set(err, EINVAL, "%s.%s: no such entry of %s (%s.N.KEY "
+						      "with N from 0, or %s.NAME.KEY; add/remove make "
+						      "and drop entries)", head, s ? s : "?", head, head,
+						      head);
+			}
+			rest = sep + 1;
 			if (!(lf = field_find(f->sub, rest))) {
 				_cleanup_free_ char *s = zone_quote(rest, 60);
-				return zone_error_set(err, EINVAL, "%s.%lu.%s: unknown key", head, idx, s);
+				return zone_error_set(err, EINVAL, "%s.%zu.%s: unknown key", head, idx, s);
 			}
 			parent = json_array_get(arr, idx);
 			if (!json_is_object(parent))
-				return zone_error_set(err, EINVAL, "%s.%lu: not an object", head, idx);
+				return zone_error_set(err, EINVAL, "%s.%zu: not an object", head, idx);
 		} else {
 			return zone_error_set(err, EINVAL, "%s: has no sub-keys", head);
 		}

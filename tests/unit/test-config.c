@@ -916,8 +916,8 @@ static void test_set(void)
 		  "limits.cpu_cap: \"99999999999999999999\": out of range");
 	set_fails(o, "limits=1", "limits: set its keys (limits.KEY=VALUE)");
 	set_fails(o, "net=x", "net: a list of resources: use add/remove");
-	set_fails(o, "net.name=eth0", "net.name: not an entry of net (net.N.KEY, N from 0 to 0; "
-		  "add/remove make and drop entries)");
+	set_fails(o, "net.name=eth0", "net.\"name\": no such entry of net (net.N.KEY with N from "
+		  "0, or net.NAME.KEY; add/remove make and drop entries)");
 	/* one key of a resource that exists: net.N.KEY (clone --set gives addresses so) */
 	json_object_set_new(o, "net", json_pack("[{s:s,s:s}]", "name", "eth0", "bridge", "br0"));
 	set_ok(o, "net.0.address=10.0.0.5/24");
@@ -926,8 +926,13 @@ static void test_set(void)
 	set_ok(o, "net.0.address=");
 	ok(!json_object_get(json_array_get(json_object_get(o, "net"), 0), "address"),
 	   "net.0.address= unsets it");
-	set_fails(o, "net.1.address=10.0.0.6/24", "net.1.address: not an entry of net (net.N.KEY, "
-		  "N from 0 to 0; add/remove make and drop entries)");
+	set_fails(o, "net.1.address=10.0.0.6/24", "net.\"1\": no such entry of net (net.N.KEY "
+		  "with N from 0, or net.NAME.KEY; add/remove make and drop entries)");
+	set_ok(o, "net.eth0.gateway=10.0.0.1");
+	is_str(json_string_value(json_object_get(json_array_get(json_object_get(o, "net"), 0),
+						 "gateway")), "10.0.0.1", "net.eth0.gateway: by its name");
+	set_fails(o, "net.eth1.gateway=10.0.0.1", "net.\"eth1\": no such entry of net (net.N.KEY "
+		  "with N from 0, or net.NAME.KEY; add/remove make and drop entries)");
 	set_fails(o, "net.0.nosuch=1", "net.0.\"nosuch\": unknown key");
 	json_object_del(o, "net");
 	set_fails(o, "hostname.x=1", "hostname: has no sub-keys");
