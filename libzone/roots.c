@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,14 +261,27 @@ static int copy_xattrs(struct copy *c, int sfd, const char *sproc, int dfd, cons
 	return 0;
 }
 
+/*
+ * A path for the l*xattr calls that names the entry NAME of the directory
+ * DIRFD itself: /proc/self/fd/DIRFD/NAME (the directory's magic link is
+ * followed, NAME is not).  Not /proc/self/fd/FD of an O_PATH descriptor of
+ * the entry: unfollowed, that is the proc link, which has no xattrs, so the
+ * ACLs and xattrs of symlinks, fifos and device nodes would be lost.
+ */
+#define ENTRY_PATH_MAX (sizeof("/proc/self/fd//") + 12 + NAME_MAX)
+static void entry_path(char *buf, int dirfd, const char *name)
+{
+	snprintf(buf, ENTRY_PATH_MAX, "/proc/self/fd/%d/%s", dirfd, name);
+}
+
 /* Owner, xattrs, mode, times of a target entry (fd, or path-only for symlinks). */
 static int finish_entry(struct copy *c, int sfd, const char *sproc, int dfd, int ddir,
 			const char *name, const struct stat *st, const char *what)
 {
 	bool lnk = S_ISLNK(st->st_mode);
-	char dproc[64];
+	char dproc[ENTRY_PATH_MAX];
 	if (lnk)
-		snprintf(dproc, sizeof(dproc), "/proc/self/fd/%d", dfd);
+		entry_path(dproc, ddir, name);
 	if (lnk ? fchownat(ddir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) :
 		  fchown(dfd, st->st_uid, st->st_gid) < 0)
 		return zone_error_errno(c->err, errno, "%s: chown", what);
@@ -405,28 +419,25 @@ static int copy_entry(struct copy *c, int sdir, int ddir, const char *name, cons
 	} else if (mknodat(ddir, name, st.st_mode & (S_IFMT | 0600), st.st_rdev) < 0) {
 		return zone_error_errno(c->err, errno, "%s: create", path);
 	}
-	/* symlinks, devices, fifos, sockets: by O_PATH descriptors and /proc */
-	_cleanup_close_ int s = openat(sdir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	_cleanup_close_ int d = openat(ddir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (s < 0 || d < 0)
-		return zone_error_errno(c->err, errno, "%s: open", path);
-	char sproc[64];
-	snprintf(sproc, sizeof(sproc), "/proc/self/fd/%d", s);
+	/* symlinks, devices, fifos, sockets: by path in their directory (no descriptor of
+	 * their own can read or write their xattrs) */
+	char sproc[ENTRY_PATH_MAX];
+	entry_path(sproc, sdir, name);
 	if (!S_ISLNK(st.st_mode)) {
 		/* a special file's owner, mode and times through its path */
 		if (fchownat(ddir, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    fchmodat(ddir, name, st.st_mode & 07777, 0) < 0)
 			return zone_error_errno(c->err, errno, "%s: chown/chmod", path);
-		char dproc[64];
-		snprintf(dproc, sizeof(dproc), "/proc/self/fd/%d", d);
-		if ((r = copy_xattrs(c, s, sproc, d, dproc, path)) < 0)
+		char dproc[ENTRY_PATH_MAX];
+		entry_path(dproc, ddir, name);
+		if ((r = copy_xattrs(c, -1, sproc, -1, dproc, path)) < 0)
 			return r;
 		struct timespec ts[2] = { st.st_atim, st.st_mtim };
 		if (utimensat(ddir, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
 			return zone_error_errno(c->err, errno, "%s: set times", path);
 		return 0;
 	}
-	return finish_entry(c, s, sproc, d, ddir, name, &st, path);
+	return finish_entry(c, -1, sproc, -1, ddir, name, &st, path);
 }
 
 static int copy_dir(struct copy *c, int sdir, int ddir, const char *prefix, int depth)

@@ -88,6 +88,9 @@ static void make_source(void)
 	symlink("../usr/bin/tool", p("src/etc/tool"));
 	mkfifo(p("src/fifo"), 0640);
 	mknod(p("src/null"), S_IFCHR | 0666, makedev(1, 3));
+	/* xattrs on entries no descriptor of their own can reach (ACLs, trusted.*) */
+	lsetxattr(p("src/etc/escape"), "trusted.zone", "l", 1, 0);
+	lsetxattr(p("src/fifo"), "trusted.zone", "f", 1, 0);
 	/* times in the past */
 	struct timespec ts[2] = { { 1000000000, 5 }, { 1000000000, 123456789 } };
 	utimensat(AT_FDCWD, p("src/etc/hostname"), ts, 0);
@@ -139,6 +142,13 @@ static void test_copy(enum zone_copy_method m, const char *dst)
 	ok(readlink(p(d1), target, sizeof(target) - 1) > 0 && !strcmp(target, "/etc/shadow"),
 	   "%s: a symlink out of the root is copied as a link, not followed",
 	   zone_copy_method_name(m));
+	char v[2] = "";
+	snprintf(d1, sizeof(d1), "%s/etc/escape", dst);
+	ok(lgetxattr(p(d1), "trusted.zone", v, 1) == 1 && v[0] == 'l',
+	   "%s: a symlink's xattr kept", zone_copy_method_name(m));
+	snprintf(d1, sizeof(d1), "%s/fifo", dst);
+	ok(lgetxattr(p(d1), "trusted.zone", v, 1) == 1 && v[0] == 'f',
+	   "%s: a fifo's xattr kept", zone_copy_method_name(m));
 	ok(st.files > 10, "%s: %llu entries counted", zone_copy_method_name(m),
 	   (unsigned long long)st.files);
 	struct zone_error e2 = { 0 };
@@ -175,6 +185,10 @@ static void test_digest_changes(void)
 	digest_of(p("src"), b, &n);
 	ok(strcmp(a, b) != 0, "... with an extended attribute");
 	setxattr(p("src/etc/hostname"), "user.zone", "x", 1, 0);
+	lsetxattr(p("src/etc/escape"), "trusted.zone", "L", 1, 0);
+	digest_of(p("src"), b, &n);
+	ok(strcmp(a, b) != 0, "... with a symlink's extended attribute");
+	lsetxattr(p("src/etc/escape"), "trusted.zone", "l", 1, 0);
 	digest_of(p("src"), b, &n);
 	is_str(b, a, "everything back: the digest is back");
 }
