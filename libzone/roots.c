@@ -236,6 +236,7 @@ struct copy {
 	size_t n_links, cap_links;
 	struct zone_copy_stats *stats;
 	struct zone_error *err;
+	bool read_write;    /* copy_file_range cannot reach the target: read and write */
 };
 
 static int copy_xattrs(struct copy *c, int sfd, const char *sproc, int dfd, const char *dproc,
@@ -296,6 +297,33 @@ static int finish_entry(struct copy *c, int sfd, const char *sproc, int dfd, int
 	return 0;
 }
 
+/* Bytes [in, end) of sfd to the same offsets of dfd, by read and write. */
+static int copy_range_rw(struct copy *c, int sfd, int dfd, off_t in, off_t end, const char *what)
+{
+	char buf[64 * 1024];
+	while (in < end) {
+		size_t want = end - in < (off_t)sizeof(buf) ? (size_t)(end - in) : sizeof(buf);
+		ssize_t n = pread(sfd, buf, want, in);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return zone_error_errno(c->err, errno, "%s: read", what);
+		if (n == 0)
+			break; /* shrank meanwhile */
+		for (ssize_t w = 0; w < n;) {
+			ssize_t k = pwrite(dfd, buf + w, (size_t)(n - w), in + w);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				return zone_error_errno(c->err, errno, "%s: copy", what);
+			w += k;
+		}
+		in += n;
+		c->stats->bytes += (uint64_t)n;
+	}
+	return 0;
+}
+
 /* The data: one clone of the whole file, or its data extents copied. */
 static int copy_data(struct copy *c, int sfd, int dfd, const struct stat *st, const char *what)
 {
@@ -316,15 +344,26 @@ static int copy_data(struct copy *c, int sfd, int dfd, const struct stat *st, co
 		if (hole < 0)
 			return zone_error_errno(c->err, errno, "%s: find a hole", what);
 		off_t in = data, out = data;
-		while (in < hole) {
+		while (in < hole && !c->read_write) {
 			ssize_t n = copy_file_range(sfd, &in, dfd, &out, (size_t)(hole - in), 0);
 			if (n < 0 && errno == EINTR)
 				continue;
+			/* between two file systems (but two of one type that can), the
+			 * kernel says EXDEV; ENOSYS, EOPNOTSUPP where it has none */
+			if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP)) {
+				c->read_write = true;
+				break;
+			}
 			if (n < 0)
 				return zone_error_errno(c->err, errno, "%s: copy", what);
 			if (n == 0)
 				break; /* shrank meanwhile */
 			c->stats->bytes += (uint64_t)n;
+		}
+		if (c->read_write && in < hole) {
+			int r = copy_range_rw(c, sfd, dfd, in, hole, what);
+			if (r < 0)
+				return r;
 		}
 		off = hole;
 	}
