@@ -76,6 +76,17 @@ static bool on_btrfs(int fd)
 	return fstatfs(fd, &sf) == 0 && sf.f_type == BTRFS_SUPER_MAGIC;
 }
 
+/*
+ * Are two descriptors on one btrfs file system?  Their device numbers cannot
+ * say (each subvolume has one of its own), its fsid does.
+ */
+static bool same_btrfs(int a, int b)
+{
+	struct btrfs_ioctl_fs_info_args x = { 0 }, y = { 0 };
+	return on_btrfs(a) && on_btrfs(b) && ioctl(a, BTRFS_IOC_FS_INFO, &x) == 0 &&
+	       ioctl(b, BTRFS_IOC_FS_INFO, &y) == 0 && !memcmp(x.fsid, y.fsid, sizeof(x.fsid));
+}
+
 bool zone_is_subvolume(const char *path)
 {
 	struct stat st;
@@ -539,11 +550,11 @@ int zone_copy_root(const char *src, const char *dst, enum zone_copy_method m,
 	struct stat sst, pst;
 	if (fstat(sroot, &sst) < 0 || fstat(pfd, &pst) < 0)
 		return zone_error_errno(err, errno, "stat %s", src);
-	bool same_fs = sst.st_dev == pst.st_dev || (on_btrfs(sroot) && on_btrfs(pfd));
+	bool same_fs = sst.st_dev == pst.st_dev || same_btrfs(sroot, pfd);
 	bool subvol = on_btrfs(sroot) && sst.st_ino == 256;
 
 	if (m == ZONE_COPY_AUTO)
-		m = subvol && on_btrfs(pfd) ? ZONE_COPY_SNAPSHOT : ZONE_COPY_AUTO;
+		m = subvol && on_btrfs(pfd) && same_fs ? ZONE_COPY_SNAPSHOT : ZONE_COPY_AUTO;
 	if (m == ZONE_COPY_SNAPSHOT) {
 		if (!subvol)
 			return zone_error_set(err, EOPNOTSUPP, "--method snapshot: %s is not a btrfs "
