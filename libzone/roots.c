@@ -537,6 +537,56 @@ static bool reflink_works(int sroot, int droot)
 	return ioctl(b, FICLONE, a) == 0;
 }
 
+/* Can the method m copy the root sroot (src) into the directory dfd (of dst)? */
+static int check_method(int sroot, int dfd, const char *src, const char *dst,
+			enum zone_copy_method m, struct zone_error *err)
+{
+	struct stat sst, dst_st;
+	if (fstat(sroot, &sst) < 0 || fstat(dfd, &dst_st) < 0)
+		return zone_error_errno(err, errno, "stat %s", src);
+	bool subvol = on_btrfs(sroot) && sst.st_ino == 256;
+	bool same_fs = sst.st_dev == dst_st.st_dev || same_btrfs(sroot, dfd);
+	if (m == ZONE_COPY_SNAPSHOT && !subvol)
+		return zone_error_set(err, EOPNOTSUPP, "--method snapshot: %s is not a btrfs "
+				      "subvolume", src);
+	if (m == ZONE_COPY_SNAPSHOT && !(on_btrfs(dfd) && same_fs))
+		return zone_error_set(err, EXDEV, "--method snapshot: %s is not on the btrfs "
+				      "file system of %s", dst, src);
+	if (m == ZONE_COPY_REFLINK && !reflink_works(sroot, dfd))
+		return zone_error_set(err, EOPNOTSUPP, "--method reflink: the file system of %s "
+				      "cannot share extents with %s's (btrfs, or xfs made with "
+				      "reflink=1, can)", dst, src);
+	return 0;
+}
+
+int zone_copy_check(const char *src, const char *dst, enum zone_copy_method m,
+		    struct zone_error *err)
+{
+	if (m != ZONE_COPY_SNAPSHOT && m != ZONE_COPY_REFLINK)
+		return 0;
+	_cleanup_close_ int sroot = open(src, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sroot < 0)
+		return zone_error_errno(err, errno, "open the source root %s", src);
+	/* dst's nearest directory that exists stands for the file system it will be on */
+	_cleanup_free_ char *up = strdup(dst);
+	if (!up)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	_cleanup_close_ int dfd = -1;
+	char *slash;
+	while (dfd < 0 && (slash = strrchr(up, '/'))) {
+		if (slash == up)
+			slash[1] = '\0'; /* up to / itself */
+		else
+			*slash = '\0';
+		dfd = open(up, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0 && (errno != ENOENT || !strcmp(up, "/")))
+			return zone_error_errno(err, errno, "open %s", up);
+	}
+	if (dfd < 0)
+		return zone_error_set(err, EINVAL, "%s: not an absolute path", dst);
+	return check_method(sroot, dfd, src, dst, m, err);
+}
+
 int zone_copy_root(const char *src, const char *dst, enum zone_copy_method m,
 		   struct zone_copy_stats *stats, struct zone_error *err)
 {
@@ -553,15 +603,14 @@ int zone_copy_root(const char *src, const char *dst, enum zone_copy_method m,
 	bool same_fs = sst.st_dev == pst.st_dev || same_btrfs(sroot, pfd);
 	bool subvol = on_btrfs(sroot) && sst.st_ino == 256;
 
+	/* chosen and checked before anything is made: a refusal leaves nothing */
 	if (m == ZONE_COPY_AUTO)
-		m = subvol && on_btrfs(pfd) && same_fs ? ZONE_COPY_SNAPSHOT : ZONE_COPY_AUTO;
+		m = subvol && on_btrfs(pfd) && same_fs ? ZONE_COPY_SNAPSHOT :
+		    reflink_works(sroot, pfd) ? ZONE_COPY_REFLINK : ZONE_COPY_COPY;
+	int r = check_method(sroot, pfd, src, dst, m, err);
+	if (r < 0)
+		return r;
 	if (m == ZONE_COPY_SNAPSHOT) {
-		if (!subvol)
-			return zone_error_set(err, EOPNOTSUPP, "--method snapshot: %s is not a btrfs "
-					      "subvolume", src);
-		if (!on_btrfs(pfd) || !same_fs)
-			return zone_error_set(err, EXDEV, "--method snapshot: %s is not on the btrfs "
-					      "file system of %s", dst, src);
 		struct btrfs_ioctl_vol_args_v2 a = { .fd = sroot };
 		snprintf(a.name, sizeof(a.name), "%s", base);
 		if (ioctl(pfd, BTRFS_IOC_SNAP_CREATE_V2, &a) < 0)
@@ -570,19 +619,12 @@ int zone_copy_root(const char *src, const char *dst, enum zone_copy_method m,
 		stats->files = 0;
 		return 0;
 	}
-	int r = zone_mkroot(dst, err);
-	if (r < 0)
+	if ((r = zone_mkroot(dst, err)) < 0)
 		return r;
 	_cleanup_close_ int droot = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 					   O_CLOEXEC);
 	if (droot < 0)
 		return zone_error_errno(err, errno, "open %s", dst);
-	if (m == ZONE_COPY_AUTO)
-		m = reflink_works(sroot, droot) ? ZONE_COPY_REFLINK : ZONE_COPY_COPY;
-	else if (m == ZONE_COPY_REFLINK && !reflink_works(sroot, droot))
-		return zone_error_set(err, EOPNOTSUPP, "--method reflink: the file system of %s "
-				      "cannot share extents with %s's (btrfs, or xfs made with "
-				      "reflink=1, can)", dst, src);
 	stats->method = m;
 	struct copy c = { .m = m, .dst_root = droot, .dev = sst.st_dev, .stats = stats, .err = err };
 	r = copy_dir(&c, sroot, droot, ".", 0);

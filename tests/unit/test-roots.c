@@ -106,6 +106,14 @@ static void test_copy(enum zone_copy_method m, const char *dst)
 	if (m == ZONE_COPY_REFLINK && r == -EOPNOTSUPP) {
 		/* this file system has no reflinks: the message says so, nothing is made */
 		has_str(err.msg, "cannot share extents", "reflink refused where there are none");
+		ok(access(p(dst), F_OK) < 0, "reflink refused: nothing made");
+		struct zone_error e2 = { 0 };
+		char far[512];
+		snprintf(far, sizeof(far), "%s/not/yet/root", dst);
+		is_int(zone_copy_check(p("src"), p(far), m, &e2), -EOPNOTSUPP,
+		       "and refused by the check, for a target whose directories do not exist yet");
+		has_str(e2.msg, "cannot share extents", "saying why");
+		ok(access(p(dst), F_OK) < 0, "the check makes nothing");
 		return;
 	}
 	is_int(r, 0, "%s: copied (%s)", zone_copy_method_name(m), err.msg);
@@ -210,6 +218,10 @@ int main(void)
 	       "a snapshot of a root that is no btrfs subvolume is refused");
 	has_str(err.msg, "not a btrfs subvolume", "and the message says why");
 	ok(access(p("snap"), F_OK) < 0, "nothing made");
+	is_int(zone_copy_check(p("src"), p("snap"), ZONE_COPY_SNAPSHOT, &err), -EOPNOTSUPP,
+	       "and by the check before");
+	is_int(zone_copy_check(p("src"), p("snap"), ZONE_COPY_COPY, &err), 0,
+	       "a copy passes the check anywhere");
 	test_copy(ZONE_COPY_AUTO, "auto");
 	test_digest_changes();
 	/* an entry on another file system inside the root is refused */
