@@ -40,6 +40,43 @@ static json_t *derive_config(const struct zone_config *src, const char *target)
 	return j;
 }
 
+/*
+ * --set net.IFNAME.KEY=VALUE: an address, gateway or MAC for the new zone's
+ * interface IFNAME, the three things derive_config clears (create's --set
+ * cannot reach into the net list).  An empty VALUE leaves it cleared.  The
+ * value is checked with the rest of the config, by create.
+ */
+static int set_net(json_t *cfg, const char *source, const char *target, const char *a,
+		   struct zone_error *err)
+{
+	const char *eq = strchr(a, '='), *dot = strchr(a + 4, '.');
+	_cleanup_free_ char *q = zone_quote(a, 80);
+	if (!eq || !dot || dot > eq || dot == a + 4)
+		return zone_error_set(err, EINVAL, "clone %s %s: --set %s: not net.IFNAME.KEY=VALUE",
+				      source, target, q ? q : "");
+	_cleanup_free_ char *ifname = strndup(a + 4, (size_t)(dot - a - 4));
+	_cleanup_free_ char *key = strndup(dot + 1, (size_t)(eq - dot - 1));
+	if (!ifname || !key)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	if (strcmp(key, "address") && strcmp(key, "gateway") && strcmp(key, "mac"))
+		return zone_error_set(err, EINVAL, "clone %s %s: --set %s: a clone's interface "
+				      "takes address, gateway or mac (the rest is the source's)",
+				      source, target, q ? q : "");
+	size_t i;
+	json_t *n;
+	json_array_foreach(json_object_get(cfg, "net"), i, n) {
+		if (!json_is_string(json_object_get(n, "name")) ||
+		    strcmp(json_string_value(json_object_get(n, "name")), ifname))
+			continue;
+		if (eq[1])
+			json_object_set_new(n, key, json_string(eq + 1));
+		return 0;
+	}
+	_cleanup_free_ char *qi = zone_quote(ifname, 40);
+	return zone_error_set(err, ENOENT, "clone %s %s: --set %s: %s has no interface %s", source,
+			      target, q ? q : "", source, qi ? qi : "");
+}
+
 int zone_api_clone(struct zone_ctx *ctx, json_t *params, json_t **reply, struct zone_error *err)
 {
 	const char *source, *target, *method;
@@ -85,10 +122,17 @@ int zone_api_clone(struct zone_ctx *ctx, json_t *params, json_t **reply, struct 
 		_cleanup_json_ json_t *cfg = derive_config(sc, target);
 		_cleanup_json_ json_t *cp = cfg ? json_pack("{s:s,s:O}", "name", target, "config",
 							    cfg) : NULL;
-		if (!cp)
+		_cleanup_json_ json_t *rest = json_array();
+		if (!cp || !rest)
 			return zone_error_set(err, ENOMEM, "out of memory");
-		if (sets)
-			json_object_set(cp, "set", json_object_get(params, "set"));
+		for (char **a = sets; a && *a; a++) {
+			if (strncmp(*a, "net.", 4) != 0)
+				json_array_append_new(rest, json_string(*a));
+			else if ((r = set_net(json_object_get(cp, "config"), source, target, *a, err)) < 0)
+				return r;
+		}
+		if (json_array_size(rest))
+			json_object_set(cp, "set", rest);
 		json_t *created = NULL;
 		if ((r = zone_api_create(ctx, cp, &created, err)) < 0)
 			return zone_error_wrap(err, "clone %s", source);

@@ -274,6 +274,9 @@ static int clone_locked(struct zone_store *s, const char *source, const char *ta
 	if (m == ZONE_COPY_SNAPSHOT && !zone_is_subvolume(sroot))
 		return zone_error_set(err, EOPNOTSUPP, "--method snapshot: %s is not a btrfs "
 				      "subvolume (a root installed on btrfs is one)", sroot);
+	/* a forced method the file systems cannot do is refused while nothing exists */
+	if ((r = zone_copy_check(sroot, troot, m, err)) < 0)
+		return r;
 
 	/* From here on a failure leaves the target incomplete, with the reason. */
 	if ((r = mark_incomplete(s, target, why, err)) < 0)

@@ -76,6 +76,17 @@ static bool on_btrfs(int fd)
 	return fstatfs(fd, &sf) == 0 && sf.f_type == BTRFS_SUPER_MAGIC;
 }
 
+/*
+ * Are two descriptors on one btrfs file system?  Their device numbers cannot
+ * say (each subvolume has one of its own), its fsid does.
+ */
+static bool same_btrfs(int a, int b)
+{
+	struct btrfs_ioctl_fs_info_args x = { 0 }, y = { 0 };
+	return on_btrfs(a) && on_btrfs(b) && ioctl(a, BTRFS_IOC_FS_INFO, &x) == 0 &&
+	       ioctl(b, BTRFS_IOC_FS_INFO, &y) == 0 && !memcmp(x.fsid, y.fsid, sizeof(x.fsid));
+}
+
 bool zone_is_subvolume(const char *path)
 {
 	struct stat st;
@@ -243,6 +254,7 @@ struct copy {
 	size_t n_links, cap_links;
 	struct zone_copy_stats *stats;
 	struct zone_error *err;
+	bool read_write;    /* copy_file_range cannot reach the target: read and write */
 };
 
 static int copy_xattrs(struct copy *c, int sfd, const char *sproc, int dfd, const char *dproc,
@@ -268,14 +280,27 @@ static int copy_xattrs(struct copy *c, int sfd, const char *sproc, int dfd, cons
 	return 0;
 }
 
+/*
+ * A path for the l*xattr calls that names the entry NAME of the directory
+ * DIRFD itself: /proc/self/fd/DIRFD/NAME (the directory's magic link is
+ * followed, NAME is not).  Not /proc/self/fd/FD of an O_PATH descriptor of
+ * the entry: unfollowed, that is the proc link, which has no xattrs, so the
+ * ACLs and xattrs of symlinks, fifos and device nodes would be lost.
+ */
+#define ENTRY_PATH_MAX (sizeof("/proc/self/fd//") + 12 + NAME_MAX)
+static void entry_path(char *buf, int dirfd, const char *name)
+{
+	snprintf(buf, ENTRY_PATH_MAX, "/proc/self/fd/%d/%s", dirfd, name);
+}
+
 /* Owner, xattrs, mode, times of a target entry (fd, or path-only for symlinks). */
 static int finish_entry(struct copy *c, int sfd, const char *sproc, int dfd, int ddir,
 			const char *name, const struct stat *st, const char *what)
 {
 	bool lnk = S_ISLNK(st->st_mode);
-	char dproc[64];
+	char dproc[ENTRY_PATH_MAX];
 	if (lnk)
-		snprintf(dproc, sizeof(dproc), "/proc/self/fd/%d", dfd);
+		entry_path(dproc, ddir, name);
 	if (lnk ? fchownat(ddir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) :
 		  fchown(dfd, st->st_uid, st->st_gid) < 0)
 		return zone_error_errno(c->err, errno, "%s: chown", what);
@@ -287,6 +312,33 @@ static int finish_entry(struct copy *c, int sfd, const char *sproc, int dfd, int
 	struct timespec ts[2] = { st->st_atim, st->st_mtim };
 	if (lnk ? utimensat(ddir, name, ts, AT_SYMLINK_NOFOLLOW) : futimens(dfd, ts) < 0)
 		return zone_error_errno(c->err, errno, "%s: set times", what);
+	return 0;
+}
+
+/* Bytes [in, end) of sfd to the same offsets of dfd, by read and write. */
+static int copy_range_rw(struct copy *c, int sfd, int dfd, off_t in, off_t end, const char *what)
+{
+	char buf[64 * 1024];
+	while (in < end) {
+		size_t want = end - in < (off_t)sizeof(buf) ? (size_t)(end - in) : sizeof(buf);
+		ssize_t n = pread(sfd, buf, want, in);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return zone_error_errno(c->err, errno, "%s: read", what);
+		if (n == 0)
+			break; /* shrank meanwhile */
+		for (ssize_t w = 0; w < n;) {
+			ssize_t k = pwrite(dfd, buf + w, (size_t)(n - w), in + w);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				return zone_error_errno(c->err, errno, "%s: copy", what);
+			w += k;
+		}
+		in += n;
+		c->stats->bytes += (uint64_t)n;
+	}
 	return 0;
 }
 
@@ -310,15 +362,26 @@ static int copy_data(struct copy *c, int sfd, int dfd, const struct stat *st, co
 		if (hole < 0)
 			return zone_error_errno(c->err, errno, "%s: find a hole", what);
 		off_t in = data, out = data;
-		while (in < hole) {
+		while (in < hole && !c->read_write) {
 			ssize_t n = copy_file_range(sfd, &in, dfd, &out, (size_t)(hole - in), 0);
 			if (n < 0 && errno == EINTR)
 				continue;
+			/* between two file systems (but two of one type that can), the
+			 * kernel says EXDEV; ENOSYS, EOPNOTSUPP where it has none */
+			if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP)) {
+				c->read_write = true;
+				break;
+			}
 			if (n < 0)
 				return zone_error_errno(c->err, errno, "%s: copy", what);
 			if (n == 0)
 				break; /* shrank meanwhile */
 			c->stats->bytes += (uint64_t)n;
+		}
+		if (c->read_write && in < hole) {
+			int r = copy_range_rw(c, sfd, dfd, in, hole, what);
+			if (r < 0)
+				return r;
 		}
 		off = hole;
 	}
@@ -413,26 +476,25 @@ static int copy_entry(struct copy *c, int sdir, int ddir, const char *name, cons
 	} else if (mknodat(ddir, name, st.st_mode & (S_IFMT | 0600), st.st_rdev) < 0) {
 		return zone_error_errno(c->err, errno, "%s: create", path);
 	}
-	/*
-	 * Symlinks, devices, fifos, sockets: by name under their directories,
-	 * which are ours (no symlink on the way), and their xattrs through
-	 * /proc/self/fd/DIR/NAME, whose last component the l*xattr calls do not
-	 * follow.  No descriptor of each: a busybox root is mostly symlinks.
-	 */
-	char sp[PATH_MAX], dp[PATH_MAX];
-	if (snprintf(sp, sizeof(sp), "/proc/self/fd/%d/%s", sdir, name) >= (int)sizeof(sp) ||
-	    snprintf(dp, sizeof(dp), "/proc/self/fd/%d/%s", ddir, name) >= (int)sizeof(dp))
-		return zone_error_set(c->err, ENAMETOOLONG, "%s: a name too long", path);
-	if (fchownat(ddir, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
-		return zone_error_errno(c->err, errno, "%s: chown", path);
-	if ((r = copy_xattrs(c, -1, sp, -1, dp, path)) < 0)
-		return r;
-	if (!S_ISLNK(st.st_mode) && fchmodat(ddir, name, st.st_mode & 07777, 0) < 0)
-		return zone_error_errno(c->err, errno, "%s: chmod", path);
-	struct timespec ts[2] = { st.st_atim, st.st_mtim };
-	if (utimensat(ddir, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
-		return zone_error_errno(c->err, errno, "%s: set times", path);
-	return 0;
+	/* symlinks, devices, fifos, sockets: by path in their directory (no descriptor of
+	 * their own can read or write their xattrs) */
+	char sproc[ENTRY_PATH_MAX];
+	entry_path(sproc, sdir, name);
+	if (!S_ISLNK(st.st_mode)) {
+		/* a special file's owner, mode and times through its path */
+		if (fchownat(ddir, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    fchmodat(ddir, name, st.st_mode & 07777, 0) < 0)
+			return zone_error_errno(c->err, errno, "%s: chown/chmod", path);
+		char dproc[ENTRY_PATH_MAX];
+		entry_path(dproc, ddir, name);
+		if ((r = copy_xattrs(c, -1, sproc, -1, dproc, path)) < 0)
+			return r;
+		struct timespec ts[2] = { st.st_atim, st.st_mtim };
+		if (utimensat(ddir, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
+			return zone_error_errno(c->err, errno, "%s: set times", path);
+		return 0;
+	}
+	return finish_entry(c, -1, sproc, -1, ddir, name, &st, path);
 }
 
 static int copy_dir(struct copy *c, int sdir, int ddir, const char *prefix, int depth)
@@ -482,6 +544,56 @@ static bool reflink_works(int sroot, int droot)
 	return ioctl(b, FICLONE, a) == 0;
 }
 
+/* Can the method m copy the root sroot (src) into the directory dfd (of dst)? */
+static int check_method(int sroot, int dfd, const char *src, const char *dst,
+			enum zone_copy_method m, struct zone_error *err)
+{
+	struct stat sst, dst_st;
+	if (fstat(sroot, &sst) < 0 || fstat(dfd, &dst_st) < 0)
+		return zone_error_errno(err, errno, "stat %s", src);
+	bool subvol = on_btrfs(sroot) && sst.st_ino == 256;
+	bool same_fs = sst.st_dev == dst_st.st_dev || same_btrfs(sroot, dfd);
+	if (m == ZONE_COPY_SNAPSHOT && !subvol)
+		return zone_error_set(err, EOPNOTSUPP, "--method snapshot: %s is not a btrfs "
+				      "subvolume", src);
+	if (m == ZONE_COPY_SNAPSHOT && !(on_btrfs(dfd) && same_fs))
+		return zone_error_set(err, EXDEV, "--method snapshot: %s is not on the btrfs "
+				      "file system of %s", dst, src);
+	if (m == ZONE_COPY_REFLINK && !reflink_works(sroot, dfd))
+		return zone_error_set(err, EOPNOTSUPP, "--method reflink: the file system of %s "
+				      "cannot share extents with %s's (btrfs, or xfs made with "
+				      "reflink=1, can)", dst, src);
+	return 0;
+}
+
+int zone_copy_check(const char *src, const char *dst, enum zone_copy_method m,
+		    struct zone_error *err)
+{
+	if (m != ZONE_COPY_SNAPSHOT && m != ZONE_COPY_REFLINK)
+		return 0;
+	_cleanup_close_ int sroot = open(src, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sroot < 0)
+		return zone_error_errno(err, errno, "open the source root %s", src);
+	/* dst's nearest directory that exists stands for the file system it will be on */
+	_cleanup_free_ char *up = strdup(dst);
+	if (!up)
+		return zone_error_set(err, ENOMEM, "out of memory");
+	_cleanup_close_ int dfd = -1;
+	char *slash;
+	while (dfd < 0 && (slash = strrchr(up, '/'))) {
+		if (slash == up)
+			slash[1] = '\0'; /* up to / itself */
+		else
+			*slash = '\0';
+		dfd = open(up, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0 && (errno != ENOENT || !strcmp(up, "/")))
+			return zone_error_errno(err, errno, "open %s", up);
+	}
+	if (dfd < 0)
+		return zone_error_set(err, EINVAL, "%s: not an absolute path", dst);
+	return check_method(sroot, dfd, src, dst, m, err);
+}
+
 int zone_copy_root(const char *src, const char *dst, enum zone_copy_method m,
 		   struct zone_copy_stats *stats, struct zone_error *err)
 {
@@ -495,18 +607,17 @@ int zone_copy_root(const char *src, const char *dst, enum zone_copy_method m,
 	struct stat sst, pst;
 	if (fstat(sroot, &sst) < 0 || fstat(pfd, &pst) < 0)
 		return zone_error_errno(err, errno, "stat %s", src);
-	bool same_fs = sst.st_dev == pst.st_dev || (on_btrfs(sroot) && on_btrfs(pfd));
+	bool same_fs = sst.st_dev == pst.st_dev || same_btrfs(sroot, pfd);
 	bool subvol = on_btrfs(sroot) && sst.st_ino == 256;
 
+	/* chosen and checked before anything is made: a refusal leaves nothing */
 	if (m == ZONE_COPY_AUTO)
-		m = subvol && on_btrfs(pfd) ? ZONE_COPY_SNAPSHOT : ZONE_COPY_AUTO;
+		m = subvol && on_btrfs(pfd) && same_fs ? ZONE_COPY_SNAPSHOT :
+		    reflink_works(sroot, pfd) ? ZONE_COPY_REFLINK : ZONE_COPY_COPY;
+	int r = check_method(sroot, pfd, src, dst, m, err);
+	if (r < 0)
+		return r;
 	if (m == ZONE_COPY_SNAPSHOT) {
-		if (!subvol)
-			return zone_error_set(err, EOPNOTSUPP, "--method snapshot: %s is not a btrfs "
-					      "subvolume", src);
-		if (!on_btrfs(pfd) || !same_fs)
-			return zone_error_set(err, EXDEV, "--method snapshot: %s is not on the btrfs "
-					      "file system of %s", dst, src);
 		struct btrfs_ioctl_vol_args_v2 a = { .fd = sroot };
 		snprintf(a.name, sizeof(a.name), "%s", base);
 		if (ioctl(pfd, BTRFS_IOC_SNAP_CREATE_V2, &a) < 0)
@@ -515,19 +626,12 @@ int zone_copy_root(const char *src, const char *dst, enum zone_copy_method m,
 		stats->files = 0;
 		return 0;
 	}
-	int r = zone_mkroot(dst, err);
-	if (r < 0)
+	if ((r = zone_mkroot(dst, err)) < 0)
 		return r;
 	_cleanup_close_ int droot = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 					   O_CLOEXEC);
 	if (droot < 0)
 		return zone_error_errno(err, errno, "open %s", dst);
-	if (m == ZONE_COPY_AUTO)
-		m = reflink_works(sroot, droot) ? ZONE_COPY_REFLINK : ZONE_COPY_COPY;
-	else if (m == ZONE_COPY_REFLINK && !reflink_works(sroot, droot))
-		return zone_error_set(err, EOPNOTSUPP, "--method reflink: the file system of %s "
-				      "cannot share extents with %s's (btrfs, or xfs made with "
-				      "reflink=1, can)", dst, src);
 	stats->method = m;
 	struct copy c = { .m = m, .dst_root = droot, .dev = sst.st_dev, .stats = stats, .err = err };
 	r = copy_dir(&c, sroot, droot, ".", 0);

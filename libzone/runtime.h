@@ -109,6 +109,9 @@ struct zone_copy_stats {
 	void (*progress)(void *arg, const struct zone_copy_stats *st);
 	void *progress_arg;
 };
+/* Can the forced method m copy src to dst?  (Asked before anything is made.) */
+int zone_copy_check(const char *src, const char *dst, enum zone_copy_method m,
+		    struct zone_error *err);
 /* Make dst (which must not exist) a copy of the root src (see the theory in roots.c). */
 int zone_copy_root(const char *src, const char *dst, enum zone_copy_method m,
 		   struct zone_copy_stats *stats, struct zone_error *err);

@@ -24,6 +24,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,10 +243,13 @@ static int describe(struct walk *w, struct zone_tree_entry *e, int dirfd, const 
 		sha256_digest(&c, 32, e->content);
 		e->has_content = true;
 	}
-	char proc[64];
+	/* a symlink's, fifo's or device's xattrs by its path in its directory: the
+	 * directory's magic link followed, the entry not (/proc/self/fd/FD of its
+	 * own O_PATH descriptor, unfollowed, is the proc link, which has none) */
+	char proc[sizeof("/proc/self/fd//") + 12 + NAME_MAX];
 	bool path_only = !S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode);
 	if (path_only)
-		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d/%s", dirfd, name);
 	if (S_ISDIR(st->st_mode)) {
 		/* O_PATH descriptors cannot fgetxattr: a directory opens for reading */
 		_cleanup_close_ int d = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |

@@ -21,7 +21,9 @@ static const char body[] =
 	"NEW is 'incomplete' while it is built, and stays so (saying why) if it fails.\n\n"
 	"  -m, --method M        snapshot (btrfs subvolume), reflink (btrfs, xfs with\n"
 	"                        reflink=1) or copy; the fastest that works by default\n"
-	"  -s, --set KEY=VALUE   a property of NEW (only when clone creates NEW)\n"
+	"  -s, --set KEY=VALUE   a property of NEW (only when clone creates NEW);\n"
+	"                        net.IFNAME.address=, .gateway=, .mac= give an\n"
+	"                        interface what the clone clears\n"
 	"      --json            print the result as JSON\n"
 	"  -h, --help            this text\n";
 

@@ -88,6 +88,9 @@ static void make_source(void)
 	symlink("../usr/bin/tool", p("src/etc/tool"));
 	mkfifo(p("src/fifo"), 0640);
 	mknod(p("src/null"), S_IFCHR | 0666, makedev(1, 3));
+	/* xattrs on entries no descriptor of their own can reach (ACLs, trusted.*) */
+	lsetxattr(p("src/etc/escape"), "trusted.zone", "l", 1, 0);
+	lsetxattr(p("src/fifo"), "trusted.zone", "f", 1, 0);
 	/* times in the past */
 	struct timespec ts[2] = { { 1000000000, 5 }, { 1000000000, 123456789 } };
 	utimensat(AT_FDCWD, p("src/etc/hostname"), ts, 0);
@@ -103,6 +106,14 @@ static void test_copy(enum zone_copy_method m, const char *dst)
 	if (m == ZONE_COPY_REFLINK && r == -EOPNOTSUPP) {
 		/* this file system has no reflinks: the message says so, nothing is made */
 		has_str(err.msg, "cannot share extents", "reflink refused where there are none");
+		ok(access(p(dst), F_OK) < 0, "reflink refused: nothing made");
+		struct zone_error e2 = { 0 };
+		char far[512];
+		snprintf(far, sizeof(far), "%s/not/yet/root", dst);
+		is_int(zone_copy_check(p("src"), p(far), m, &e2), -EOPNOTSUPP,
+		       "and refused by the check, for a target whose directories do not exist yet");
+		has_str(e2.msg, "cannot share extents", "saying why");
+		ok(access(p(dst), F_OK) < 0, "the check makes nothing");
 		return;
 	}
 	is_int(r, 0, "%s: copied (%s)", zone_copy_method_name(m), err.msg);
@@ -139,6 +150,13 @@ static void test_copy(enum zone_copy_method m, const char *dst)
 	ok(readlink(p(d1), target, sizeof(target) - 1) > 0 && !strcmp(target, "/etc/shadow"),
 	   "%s: a symlink out of the root is copied as a link, not followed",
 	   zone_copy_method_name(m));
+	char v[2] = "";
+	snprintf(d1, sizeof(d1), "%s/etc/escape", dst);
+	ok(lgetxattr(p(d1), "trusted.zone", v, 1) == 1 && v[0] == 'l',
+	   "%s: a symlink's xattr kept", zone_copy_method_name(m));
+	snprintf(d1, sizeof(d1), "%s/fifo", dst);
+	ok(lgetxattr(p(d1), "trusted.zone", v, 1) == 1 && v[0] == 'f',
+	   "%s: a fifo's xattr kept", zone_copy_method_name(m));
 	ok(st.files > 10, "%s: %llu entries counted", zone_copy_method_name(m),
 	   (unsigned long long)st.files);
 	struct zone_error e2 = { 0 };
@@ -175,6 +193,10 @@ static void test_digest_changes(void)
 	digest_of(p("src"), b, &n);
 	ok(strcmp(a, b) != 0, "... with an extended attribute");
 	setxattr(p("src/etc/hostname"), "user.zone", "x", 1, 0);
+	lsetxattr(p("src/etc/escape"), "trusted.zone", "L", 1, 0);
+	digest_of(p("src"), b, &n);
+	ok(strcmp(a, b) != 0, "... with a symlink's extended attribute");
+	lsetxattr(p("src/etc/escape"), "trusted.zone", "l", 1, 0);
 	digest_of(p("src"), b, &n);
 	is_str(b, a, "everything back: the digest is back");
 }
@@ -196,6 +218,10 @@ int main(void)
 	       "a snapshot of a root that is no btrfs subvolume is refused");
 	has_str(err.msg, "not a btrfs subvolume", "and the message says why");
 	ok(access(p("snap"), F_OK) < 0, "nothing made");
+	is_int(zone_copy_check(p("src"), p("snap"), ZONE_COPY_SNAPSHOT, &err), -EOPNOTSUPP,
+	       "and by the check before");
+	is_int(zone_copy_check(p("src"), p("snap"), ZONE_COPY_COPY, &err), 0,
+	       "a copy passes the check anywhere");
 	test_copy(ZONE_COPY_AUTO, "auto");
 	test_digest_changes();
 	/* an entry on another file system inside the root is refused */
