@@ -821,6 +821,7 @@ static int apply_xattrs(struct receiver *rc, struct archive_entry *e, int fd, co
 		}
 		kv[k++] = (struct kv){ name, value, size };
 	}
+	/* stable: of one name given twice, the last stays last (and is what was set) */
 	for (size_t i = 1; i < k; i++)
 		for (size_t j = i; j > 0 && strcmp(kv[j - 1].n, kv[j].n) > 0; j--) {
 			struct kv t = kv[j];
@@ -830,6 +831,13 @@ static int apply_xattrs(struct receiver *rc, struct archive_entry *e, int fd, co
 	struct sha256_ctx c;
 	sha256_init(&c);
 	for (size_t i = 0; i < k; i++) {
+		/*
+		 * libarchive's pax writer stores each attribute twice (as
+		 * LIBARCHIVE.xattr.* and SCHILY.xattr.*) and its reader returns
+		 * both: the file has it once, and tree.c hashes it once.
+		 */
+		if (i + 1 < k && !strcmp(kv[i].n, kv[i + 1].n))
+			continue;
 		sha256_update(&c, strlen(kv[i].n) + 1, (const uint8_t *)kv[i].n);
 		char lb[24];
 		int ln = snprintf(lb, sizeof(lb), "%zu:", kv[i].s);
