@@ -17,7 +17,8 @@
  *                         attributes (ACLs and file capabilities are ones),
  *                         hard links, symlinks, and sparse maps for holes
  *     zone/digest.json    {"digest", "files", "bytes"}: the digest (tree.c) of
- *                         the root as sent, hashed while it was read
+ *                         the root as sent, hashed while it was read, less
+ *                         its device nodes (sent, but never made: below)
  *   A digest last lets a zone be sent in one read of its root.
  *
  *   A stream is hostile input.  The receiver reads only tar formats and the
@@ -422,7 +423,14 @@ static const struct zone_tree_entry *unchanged(struct sender *s, const char *rel
 static int send_entry(struct sender *s, int dirfd, const char *name, const char *rel,
 		      const struct stat *st)
 {
-	struct zone_tree_entry *te = tb_add(&s->tb, rel);
+	/*
+	 * A device node is sent, so that the receiver can list what it did not
+	 * make, but is not in the digest: no receiver makes one, and the digest
+	 * is of the root that arrives.
+	 */
+	struct zone_tree_entry device = { 0 };
+	bool is_dev = S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode);
+	struct zone_tree_entry *te = is_dev ? &device : tb_add(&s->tb, rel);
 	if (!te)
 		return zone_error_set(s->err, ENOMEM, "out of memory");
 	te->mode = st->st_mode;
