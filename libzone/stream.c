@@ -999,6 +999,20 @@ static int receive_entry(struct receiver *rc, struct archive_entry *e)
 		la_int64_t size = archive_entry_size(e);
 		if (size < 0)
 			return zone_error_set(rc->err, EINVAL, "%s: a negative size", rel);
+		/*
+		 * Counted whole, holes too, as the manifest counts it, before any of
+		 * it is made: a sparse member of a few bytes may declare an exabyte,
+		 * whose holes would be hashed as zeros for hours.
+		 */
+		if ((uint64_t)size > rc->max_bytes - rc->bytes)
+			return zone_error_set(rc->err, EFBIG, "%s: %lld bytes, more than %llu in all "
+					      "(--max-size, or the free space here)", rel,
+					      (long long)size, (unsigned long long)rc->max_bytes);
+		rc->bytes += (uint64_t)size;
+		if (!rc->live && !rc->delta && rc->bytes > rc->declared_bytes)
+			return zone_error_set(rc->err, EFBIG, "%s: more bytes than the manifest "
+					      "declares (%llu)", rel,
+					      (unsigned long long)rc->declared_bytes);
 		if ((r = make_room(rc, pfd, base, rel, false)) < 0)
 			return r;
 		_cleanup_close_ int fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
@@ -1028,14 +1042,6 @@ static int receive_entry(struct receiver *rc, struct archive_entry *e)
 				sha256_update(&c, z, zeros);
 				at += z;
 			}
-			rc->bytes += n;
-			if (rc->bytes > rc->max_bytes)
-				return zone_error_set(rc->err, EFBIG, "more than %llu bytes (--max-size)",
-						      (unsigned long long)rc->max_bytes);
-			if (!rc->live && !rc->delta && rc->bytes > rc->declared_bytes)
-				return zone_error_set(rc->err, EFBIG, "more bytes than the manifest "
-						      "declares (%llu)",
-						      (unsigned long long)rc->declared_bytes);
 			la_int64_t in = archive_filter_bytes(rc->a, -1);
 			la_int64_t outb = archive_filter_bytes(rc->a, 0);
 			if ((uint64_t)outb > BOMB_AFTER && in > 0 && outb / in > BOMB_RATIO)
