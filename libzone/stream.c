@@ -746,6 +746,8 @@ static int check_path(struct receiver *rc, const char *member, char **rel, char 
 		return zone_error_set(rc->err, ENAMETOOLONG, "a member name of %zu bytes (PATH_MAX "
 				      "is %d)", len, PATH_MAX);
 	const char *p = member;
+	if (*p == '/')
+		return zone_error_set(rc->err, EINVAL, "member \"%.100s\": an absolute name", member);
 	if (strncmp(p, "root/", 5) != 0)
 		return zone_error_set(rc->err, EINVAL, "member \"%.100s\": not under root/", member);
 	p += 5;
