@@ -731,6 +731,7 @@ struct receiver {
 	uint64_t max_files, max_bytes;
 	uint64_t declared_files, declared_bytes;
 	bool live, delta;
+	bool had_root;           /* the member "root" came */
 	json_t *stripped;
 	struct zone_error *err;
 };
@@ -898,6 +899,12 @@ static int receive_entry(struct receiver *rc, struct archive_entry *e)
 	bool is_root = member && (!strcmp(member, "root") || !strcmp(member, "root/"));
 	_cleanup_free_ char *rel = NULL, *parent = NULL, *base = NULL;
 	if (is_root) {
+		/* once, and a directory: its metadata is set once everything is in */
+		if (rc->had_root)
+			return zone_error_set(rc->err, EEXIST, "the root: in the stream twice");
+		if (archive_entry_filetype(e) != AE_IFDIR || archive_entry_hardlink(e))
+			return zone_error_set(rc->err, EINVAL, "the root: not a directory");
+		rc->had_root = true;
 		rel = strdup(".");
 		parent = strdup(".");
 		base = strdup(".");
