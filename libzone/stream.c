@@ -65,6 +65,9 @@
 #define DEFAULT_MAX_FILES 500000
 #define BOMB_RATIO 1000
 #define BOMB_AFTER (16ull << 20)   /* judge the ratio once this much came out */
+/* progress: at the start, then every so many entries or bytes (zoned shows ten a second) */
+#define PROGRESS_FILES 128
+#define PROGRESS_BYTES (4ull << 20)
 #define IN_ROOT (RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV)
 
 static const uint8_t zeros[64 * 1024];
@@ -365,6 +368,8 @@ static int send_data(struct sender *s, int fd, uint64_t size, struct zone_tree_e
 				return arch_error(s->a, s->err, path);
 			off += (uint64_t)n;
 			s->sent_bytes += (uint64_t)n;
+			if (s->sent_bytes / PROGRESS_BYTES != (s->sent_bytes - (uint64_t)n) / PROGRESS_BYTES)
+				send_progress(s);
 		}
 	}
 	(void)header_only_sparse;
@@ -551,7 +556,7 @@ static int send_entry(struct sender *s, int dirfd, const char *name, const char 
 		return arch_error(s->a, s->err, rel);
 	if (S_ISREG(st->st_mode) && (r = send_data(s, fd, (uint64_t)st->st_size, te, rel, false)) < 0)
 		return r;
-	if (s->sent_files % 1024 == 0)
+	if (s->sent_files % PROGRESS_FILES == 0)
 		send_progress(s);
 	return 0;
 }
@@ -676,8 +681,10 @@ int zone_stream_send(const struct zone_send *o, struct zone_error *err)
 				    zone_error_set(err, ENOMEM, "out of memory");
 		}
 	}
-	if (r >= 0)
+	if (r >= 0) {
+		send_progress(&s);
 		r = send_entry(&s, rootfd, ".", ".", &rst);
+	}
 	if (r >= 0)
 		r = send_dir(&s, rootfd, ".", 0);
 	char digest[65] = "";
@@ -727,7 +734,8 @@ struct receiver {
 	struct tree_builder tb;
 	struct pending_dir *dirs;
 	size_t n_dirs, cap_dirs;
-	uint64_t files, bytes;
+	uint64_t files, bytes;     /* entries, and regular files' sizes (as declared) */
+	uint64_t done;             /* of those bytes, how many are in (progress) */
 	uint64_t max_files, max_bytes;
 	uint64_t declared_files, declared_bytes;
 	bool live, delta;
@@ -735,6 +743,25 @@ struct receiver {
 	json_t *stripped;
 	struct zone_error *err;
 };
+
+static void recv_progress(struct receiver *rc)
+{
+	if (!rc->o->progress || !rc->o->progress->fn)
+		return;
+	_cleanup_json_ json_t *j = json_pack("{s:s,s:I,s:I,s:I}", "phase", "receive", "files",
+					     (json_int_t)rc->files, "bytes", (json_int_t)rc->done,
+					     "total_bytes", (json_int_t)rc->declared_bytes);
+	if (j)
+		rc->o->progress->fn(rc->o->progress->arg, j);
+}
+
+/* rc->done advanced by n bytes: progress when it crossed a step. */
+static void recv_advance(struct receiver *rc, uint64_t n)
+{
+	rc->done += n;
+	if (rc->done / PROGRESS_BYTES != (rc->done - n) / PROGRESS_BYTES)
+		recv_progress(rc);
+}
 
 /* Validate a member's path under root/ and split it into parent and last component. */
 static int check_path(struct receiver *rc, const char *member, char **rel, char **parent,
@@ -1045,6 +1072,7 @@ static int receive_entry(struct receiver *rc, struct archive_entry *e)
 			if (off < 0 || (uint64_t)off < at || (uint64_t)off + n > (uint64_t)size)
 				return zone_error_set(rc->err, EINVAL, "%s: data outside the file's %lld "
 						      "bytes", rel, (long long)size);
+			recv_advance(rc, (uint64_t)off + n - at); /* the hole before, and the data */
 			while (at < (uint64_t)off) { /* a hole: zeros, as tree.c hashes it */
 				size_t z = (uint64_t)off - at < sizeof(zeros) ?
 						   (size_t)((uint64_t)off - at) : sizeof(zeros);
@@ -1071,6 +1099,7 @@ static int receive_entry(struct receiver *rc, struct archive_entry *e)
 			sha256_update(&c, n, buf);
 			at += n;
 		}
+		recv_advance(rc, (uint64_t)size - at);
 		while (at < (uint64_t)size) {
 			size_t z = (uint64_t)size - at < sizeof(zeros) ? (size_t)((uint64_t)size - at) :
 									 sizeof(zeros);
@@ -1138,14 +1167,8 @@ static int receive_entry(struct receiver *rc, struct archive_entry *e)
 	te->gid = (gid_t)gid;
 	te->mtime_sec = mt.tv_sec;
 	te->mtime_nsec = mt.tv_nsec;
-	if (rc->files % 1024 == 0 && rc->o->progress && rc->o->progress->fn) {
-		_cleanup_json_ json_t *j = json_pack("{s:s,s:I,s:I,s:I}", "phase", "receive", "files",
-						     (json_int_t)rc->files, "bytes",
-						     (json_int_t)rc->bytes, "total_bytes",
-						     (json_int_t)rc->declared_bytes);
-		if (j)
-			rc->o->progress->fn(rc->o->progress->arg, j);
-	}
+	if (rc->files % PROGRESS_FILES == 0)
+		recv_progress(rc);
 	return 0;
 }
 
@@ -1308,6 +1331,7 @@ int zone_stream_extract(struct zone_stream *st, const struct zone_receive *o, in
 	struct archive_entry *e;
 	json_t *delta = NULL, *trailer = NULL;
 	bool first = true;
+	recv_progress(&rc);
 	for (;;) {
 		int ar = archive_read_next_header(st->a, &e);
 		if (ar == ARCHIVE_EOF) {
