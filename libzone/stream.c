@@ -932,11 +932,6 @@ static int make_room(struct receiver *rc, int pfd, const char *base, const char 
 	if (S_ISDIR(st.st_mode)) {
 		if (want_dir)
 			return 1; /* kept: its metadata is updated */
-		_cleanup_free_ char *abs = NULL;
-		int sub = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub >= 0) {
-			close(sub);
-		}
 		return zone_error_set(rc->err, EISDIR, "%s: a directory here, something else in "
 				      "the delta (delete it first)", shown);
 	}
