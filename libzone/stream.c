@@ -26,12 +26,16 @@
  *   order, or twice; a path with "..", an empty or "." component, an
  *   absolute one, one of PATH_MAX bytes or a component of more than
  *   NAME_MAX, or more than 256 directories deep; a hard link to anything but
- *   a regular file received before; more entries or bytes than the manifest
- *   declares or than --max-files/--max-size allow (500,000 files and the
- *   free space of the target by default); a compression ratio over 1000:1
- *   (a decompression bomb); a stream that ends early; a digest that is not
- *   the one of what arrived; a brand or architecture this host does not
- *   run.  Device nodes are not made: they are stripped and listed.  Every
+ *   a regular file received before; a root that is not a directory; more
+ *   entries or bytes than the manifest declares or than
+ *   --max-files/--max-size allow (500,000 files and the free space of the
+ *   target by default; a file counts its whole size, holes too, at its
+ *   header, before any of it is made); a live stream outside a move's first
+ *   pass (transfer.c); a compression ratio over 1000:1 (a decompression
+ *   bomb); a stream that ends early; a digest that is not the one of what
+ *   arrived; a brand or architecture this host does not run.  Device nodes
+ *   are not made: they are stripped and listed.  A name from the stream is
+ *   quoted (zone_quote) in any message, which may reach a terminal.  Every
  *   path is created under a descriptor of its parent, found with
  *   openat2(RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
  *   RESOLVE_NO_XDEV) from the zone root: a symlink in the stream is made as
