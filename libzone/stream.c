@@ -17,7 +17,8 @@
  *                         attributes (ACLs and file capabilities are ones),
  *                         hard links, symlinks, and sparse maps for holes
  *     zone/digest.json    {"digest", "files", "bytes"}: the digest (tree.c) of
- *                         the root as sent, hashed while it was read
+ *                         the root as sent, hashed while it was read, less
+ *                         its device nodes (sent, but never made: below)
  *   A digest last lets a zone be sent in one read of its root.
  *
  *   A stream is hostile input.  The receiver reads only tar formats and the
@@ -25,12 +26,16 @@
  *   order, or twice; a path with "..", an empty or "." component, an
  *   absolute one, one of PATH_MAX bytes or a component of more than
  *   NAME_MAX, or more than 256 directories deep; a hard link to anything but
- *   a regular file received before; more entries or bytes than the manifest
- *   declares or than --max-files/--max-size allow (500,000 files and the
- *   free space of the target by default); a compression ratio over 1000:1
- *   (a decompression bomb); a stream that ends early; a digest that is not
- *   the one of what arrived; a brand or architecture this host does not
- *   run.  Device nodes are not made: they are stripped and listed.  Every
+ *   a regular file received before; a root that is not a directory; more
+ *   entries or bytes than the manifest declares or than
+ *   --max-files/--max-size allow (500,000 files and the free space of the
+ *   target by default; a file counts its whole size, holes too, at its
+ *   header, before any of it is made); a live stream outside a move's first
+ *   pass (transfer.c); a compression ratio over 1000:1 (a decompression
+ *   bomb); a stream that ends early; a digest that is not the one of what
+ *   arrived; a brand or architecture this host does not run.  Device nodes
+ *   are not made: they are stripped and listed.  A name from the stream is
+ *   quoted (zone_quote) in any message, which may reach a terminal.  Every
  *   path is created under a descriptor of its parent, found with
  *   openat2(RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
  *   RESOLVE_NO_XDEV) from the zone root: a symlink in the stream is made as
@@ -64,6 +69,9 @@
 #define DEFAULT_MAX_FILES 500000
 #define BOMB_RATIO 1000
 #define BOMB_AFTER (16ull << 20)   /* judge the ratio once this much came out */
+/* progress: at the start, then every so many entries or bytes (zoned shows ten a second) */
+#define PROGRESS_FILES 128
+#define PROGRESS_BYTES (4ull << 20)
 #define IN_ROOT (RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV)
 
 static const uint8_t zeros[64 * 1024];
@@ -173,11 +181,27 @@ int zone_index_load(const char *path, struct zone_tree **out, struct zone_error 
 
 /* ---- shared -------------------------------------------------------------------------------- */
 
+/*
+ * A message of libarchive's or jansson's, made printable: they may quote bytes
+ * of the stream, and a message reaches a terminal.  (Names of members are
+ * quoted with zone_quote where they are put in a message.)
+ */
+static const char *printable(const char *m, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", m);
+	for (char *c = buf; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			*c = '?';
+	return buf;
+}
+
 static int arch_error(struct archive *a, struct zone_error *err, const char *what)
 {
 	int e = archive_errno(a);
 	const char *m = archive_error_string(a);
-	return zone_error_set(err, e > 0 ? e : EIO, "%s: %s", what, m ? m : "failed");
+	char buf[256];
+	return zone_error_set(err, e > 0 ? e : EIO, "%s: %s", what,
+			      printable(m ? m : "failed", buf, sizeof(buf)));
 }
 
 struct tree_builder {
@@ -364,6 +388,8 @@ static int send_data(struct sender *s, int fd, uint64_t size, struct zone_tree_e
 				return arch_error(s->a, s->err, path);
 			off += (uint64_t)n;
 			s->sent_bytes += (uint64_t)n;
+			if (s->sent_bytes / PROGRESS_BYTES != (s->sent_bytes - (uint64_t)n) / PROGRESS_BYTES)
+				send_progress(s);
 		}
 	}
 	(void)header_only_sparse;
@@ -422,7 +448,14 @@ static const struct zone_tree_entry *unchanged(struct sender *s, const char *rel
 static int send_entry(struct sender *s, int dirfd, const char *name, const char *rel,
 		      const struct stat *st)
 {
-	struct zone_tree_entry *te = tb_add(&s->tb, rel);
+	/*
+	 * A device node is sent, so that the receiver can list what it did not
+	 * make, but is not in the digest: no receiver makes one, and the digest
+	 * is of the root that arrives.
+	 */
+	struct zone_tree_entry device = { 0 };
+	bool is_dev = S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode);
+	struct zone_tree_entry *te = is_dev ? &device : tb_add(&s->tb, rel);
 	if (!te)
 		return zone_error_set(s->err, ENOMEM, "out of memory");
 	te->mode = st->st_mode;
@@ -543,7 +576,7 @@ static int send_entry(struct sender *s, int dirfd, const char *name, const char 
 		return arch_error(s->a, s->err, rel);
 	if (S_ISREG(st->st_mode) && (r = send_data(s, fd, (uint64_t)st->st_size, te, rel, false)) < 0)
 		return r;
-	if (s->sent_files % 1024 == 0)
+	if (s->sent_files % PROGRESS_FILES == 0)
 		send_progress(s);
 	return 0;
 }
@@ -597,7 +630,7 @@ static int send_dir(struct sender *s, int dfd, const char *prefix, int depth)
 	return 0;
 }
 
-int zone_stream_send(const struct zone_send *o, struct zone_error *err)
+static int stream_send(const struct zone_send *o, struct zone_error *err)
 {
 	_cleanup_close_ int rootfd = open(o->root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (rootfd < 0)
@@ -668,8 +701,10 @@ int zone_stream_send(const struct zone_send *o, struct zone_error *err)
 				    zone_error_set(err, ENOMEM, "out of memory");
 		}
 	}
-	if (r >= 0)
+	if (r >= 0) {
+		send_progress(&s);
 		r = send_entry(&s, rootfd, ".", ".", &rst);
+	}
 	if (r >= 0)
 		r = send_dir(&s, rootfd, ".", 0);
 	char digest[65] = "";
@@ -700,6 +735,17 @@ int zone_stream_send(const struct zone_send *o, struct zone_error *err)
 	return r;
 }
 
+int zone_stream_send(const struct zone_send *o, struct zone_error *err)
+{
+	int r = stream_send(o, err);
+	if (r < 0 && err) {
+		/* the names in a message are the zone's own, which its users chose */
+		char buf[sizeof(err->msg)];
+		snprintf(err->msg, sizeof(err->msg), "%s", printable(err->msg, buf, sizeof(buf)));
+	}
+	return r;
+}
+
 /* ---- receive -------------------------------------------------------------------------------- */
 
 struct pending_dir {
@@ -719,13 +765,34 @@ struct receiver {
 	struct tree_builder tb;
 	struct pending_dir *dirs;
 	size_t n_dirs, cap_dirs;
-	uint64_t files, bytes;
+	uint64_t files, bytes;     /* entries, and regular files' sizes (as declared) */
+	uint64_t done;             /* of those bytes, how many are in (progress) */
 	uint64_t max_files, max_bytes;
 	uint64_t declared_files, declared_bytes;
 	bool live, delta;
+	bool had_root;           /* the member "root" came */
 	json_t *stripped;
 	struct zone_error *err;
 };
+
+static void recv_progress(struct receiver *rc)
+{
+	if (!rc->o->progress || !rc->o->progress->fn)
+		return;
+	_cleanup_json_ json_t *j = json_pack("{s:s,s:I,s:I,s:I}", "phase", "receive", "files",
+					     (json_int_t)rc->files, "bytes", (json_int_t)rc->done,
+					     "total_bytes", (json_int_t)rc->declared_bytes);
+	if (j)
+		rc->o->progress->fn(rc->o->progress->arg, j);
+}
+
+/* rc->done advanced by n bytes: progress when it crossed a step. */
+static void recv_advance(struct receiver *rc, uint64_t n)
+{
+	rc->done += n;
+	if (rc->done / PROGRESS_BYTES != (rc->done - n) / PROGRESS_BYTES)
+		recv_progress(rc);
+}
 
 /* Validate a member's path under root/ and split it into parent and last component. */
 static int check_path(struct receiver *rc, const char *member, char **rel, char **parent,
@@ -737,28 +804,33 @@ static int check_path(struct receiver *rc, const char *member, char **rel, char 
 	if (len >= PATH_MAX)
 		return zone_error_set(rc->err, ENAMETOOLONG, "a member name of %zu bytes (PATH_MAX "
 				      "is %d)", len, PATH_MAX);
+	_cleanup_free_ char *q = zone_quote(member, 100);
+	if (!q)
+		return zone_error_set(rc->err, ENOMEM, "out of memory");
 	const char *p = member;
+	if (*p == '/')
+		return zone_error_set(rc->err, EINVAL, "member %s: an absolute name", q);
 	if (strncmp(p, "root/", 5) != 0)
-		return zone_error_set(rc->err, EINVAL, "member \"%.100s\": not under root/", member);
+		return zone_error_set(rc->err, EINVAL, "member %s: not under root/", q);
 	p += 5;
 	while (*p == '/')
 		p++;
 	if (!*p)
-		return zone_error_set(rc->err, EINVAL, "member \"%.100s\": an empty path", member);
+		return zone_error_set(rc->err, EINVAL, "member %s: an empty path", q);
 	/* ., .., empty components, NAME_MAX, depth */
 	int depth = 0;
 	for (const char *c = p; *c;) {
 		const char *slash = strchr(c, '/');
 		size_t n = slash ? (size_t)(slash - c) : strlen(c);
 		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
-			return zone_error_set(rc->err, EINVAL, "member \"%.100s\": a \"%.*s\" component",
-					      member, (int)n, c);
+			return zone_error_set(rc->err, EINVAL, "member %s: a \"%.*s\" component", q,
+					      (int)n, c); /* "", "." or ".." */
 		if (n > NAME_MAX)
-			return zone_error_set(rc->err, ENAMETOOLONG, "member \"%.60s...\": a name of "
-					      "%zu bytes (NAME_MAX is %d)", member, n, NAME_MAX);
+			return zone_error_set(rc->err, ENAMETOOLONG, "member %s: a name of %zu bytes "
+					      "(NAME_MAX is %d)", q, n, NAME_MAX);
 		if (++depth > MAX_DEPTH)
-			return zone_error_set(rc->err, ELOOP, "member \"%.60s...\": more than %d "
-					      "directories deep", member, MAX_DEPTH);
+			return zone_error_set(rc->err, ELOOP, "member %s: more than %d "
+					      "directories deep", q, MAX_DEPTH);
 		c += n;
 		while (*c == '/')
 			c++;
@@ -781,18 +853,20 @@ static int check_path(struct receiver *rc, const char *member, char **rel, char 
 	return 0;
 }
 
-static int open_parent_in_root(struct receiver *rc, const char *parent, const char *rel)
+static int open_parent_in_root(struct receiver *rc, const char *parent, const char *shown)
 {
 	int fd = zone_openat2(rc->rootfd, parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW,
 			      IN_ROOT);
-	if (fd < 0)
+	if (fd < 0) {
+		_cleanup_free_ char *qp = zone_quote(parent, 200);
 		return zone_error_errno(rc->err, -fd, "%s: its directory %s (a symlink on the way, "
-					"or not there)", rel, parent);
+					"or not there)", shown, qp ? qp : "?");
+	}
 	return fd;
 }
 
 static int apply_xattrs(struct receiver *rc, struct archive_entry *e, int fd, const char *proc,
-			const char *rel, uint8_t out[32], bool *any)
+			const char *shown, uint8_t out[32], bool *any)
 {
 	const char *name;
 	const void *value;
@@ -810,7 +884,7 @@ static int apply_xattrs(struct receiver *rc, struct archive_entry *e, int fd, co
 		if (!name || !*name || strlen(name) > 255) {
 			free(kv);
 			return zone_error_set(rc->err, EINVAL, "%s: an extended attribute with a bad "
-					      "name", rel);
+					      "name", shown);
 		}
 		/* libarchive 3.6 reads a pax xattr twice (its LIBARCHIVE. and SCHILY.
 		 * keys, both written): the first counts */
@@ -823,11 +897,13 @@ static int apply_xattrs(struct receiver *rc, struct archive_entry *e, int fd, co
 		if (q < 0) {
 			int e2 = errno;
 			free(kv);
-			return zone_error_errno(rc->err, e2, "%s: set the extended attribute %s", rel,
-						name);
+			_cleanup_free_ char *qn = zone_quote(name, 64);
+			return zone_error_errno(rc->err, e2, "%s: set the extended attribute %s", shown,
+						qn ? qn : "?");
 		}
 		kv[k++] = (struct kv){ name, value, size };
 	}
+	/* stable: of one name given twice, the last stays last (and is what was set) */
 	for (size_t i = 1; i < k; i++)
 		for (size_t j = i; j > 0 && strcmp(kv[j - 1].n, kv[j].n) > 0; j--) {
 			struct kv t = kv[j];
@@ -837,6 +913,13 @@ static int apply_xattrs(struct receiver *rc, struct archive_entry *e, int fd, co
 	struct sha256_ctx c;
 	sha256_init(&c);
 	for (size_t i = 0; i < k; i++) {
+		/*
+		 * libarchive's pax writer stores each attribute twice (as
+		 * LIBARCHIVE.xattr.* and SCHILY.xattr.*) and its reader returns
+		 * both: the file has it once, and tree.c hashes it once.
+		 */
+		if (i + 1 < k && !strcmp(kv[i].n, kv[i + 1].n))
+			continue;
 		sha256_update(&c, strlen(kv[i].n) + 1, (const uint8_t *)kv[i].n);
 		char lb[24];
 		int ln = snprintf(lb, sizeof(lb), "%zu:", kv[i].s);
@@ -849,27 +932,22 @@ static int apply_xattrs(struct receiver *rc, struct archive_entry *e, int fd, co
 }
 
 /* A delta may replace what is there: anything but a directory goes first. */
-static int make_room(struct receiver *rc, int pfd, const char *base, const char *rel,
+static int make_room(struct receiver *rc, int pfd, const char *base, const char *shown,
 		     bool want_dir)
 {
 	struct stat st;
 	if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return 0;
 	if (!rc->delta)
-		return zone_error_set(rc->err, EEXIST, "%s: in the stream twice", rel);
+		return zone_error_set(rc->err, EEXIST, "%s: in the stream twice", shown);
 	if (S_ISDIR(st.st_mode)) {
 		if (want_dir)
 			return 1; /* kept: its metadata is updated */
-		_cleanup_free_ char *abs = NULL;
-		int sub = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub >= 0) {
-			close(sub);
-		}
 		return zone_error_set(rc->err, EISDIR, "%s: a directory here, something else in "
-				      "the delta (delete it first)", rel);
+				      "the delta (delete it first)", shown);
 	}
 	if (unlinkat(pfd, base, 0) < 0)
-		return zone_error_errno(rc->err, errno, "%s: replace", rel);
+		return zone_error_errno(rc->err, errno, "%s: replace", shown);
 	return 0;
 }
 
@@ -887,6 +965,12 @@ static int receive_entry(struct receiver *rc, struct archive_entry *e)
 	bool is_root = member && (!strcmp(member, "root") || !strcmp(member, "root/"));
 	_cleanup_free_ char *rel = NULL, *parent = NULL, *base = NULL;
 	if (is_root) {
+		/* once, and a directory: its metadata is set once everything is in */
+		if (rc->had_root)
+			return zone_error_set(rc->err, EEXIST, "the root: in the stream twice");
+		if (archive_entry_filetype(e) != AE_IFDIR || archive_entry_hardlink(e))
+			return zone_error_set(rc->err, EINVAL, "the root: not a directory");
+		rc->had_root = true;
 		rel = strdup(".");
 		parent = strdup(".");
 		base = strdup(".");
@@ -897,6 +981,9 @@ static int receive_entry(struct receiver *rc, struct archive_entry *e)
 		if (r < 0)
 			return r;
 	}
+	_cleanup_free_ char *shown = zone_quote(rel, 200);
+	if (!shown)
+		return zone_error_set(rc->err, ENOMEM, "out of memory");
 	if (++rc->files > rc->max_files)
 		return zone_error_set(rc->err, EFBIG, "more than %llu files (--max-files)",
 				      (unsigned long long)rc->max_files);
@@ -908,35 +995,40 @@ static int receive_entry(struct receiver *rc, struct archive_entry *e)
 	la_int64_t uid = archive_entry_uid(e), gid = archive_entry_gid(e);
 	if (uid < 0 || uid > 65535 || gid < 0 || gid > 65535)
 		return zone_error_set(rc->err, EINVAL, "%s: owner %lld:%lld outside a zone's ids "
-				      "0-65535", rel, (long long)uid, (long long)gid);
+				      "0-65535", shown, (long long)uid, (long long)gid);
 	struct timespec mt = { archive_entry_mtime(e), archive_entry_mtime_nsec(e) };
 	const char *hardlink = archive_entry_hardlink(e);
 
 	if (type == AE_IFCHR || type == AE_IFBLK) {
-		/* device nodes are not made in a zone root: stripped, listed */
-		json_array_append_new(rc->stripped, json_string(rel));
+		/* device nodes are not made in a zone root: stripped, listed (quoted if the
+		 * name is not UTF-8, which a JSON string cannot hold) */
+		json_t *name = json_string(rel);
+		json_array_append_new(rc->stripped, name ? name : json_string(shown));
 		rc->files--;
 		return 0;
 	}
 	_cleanup_close_ int pfd = is_root ? fcntl(rc->rootfd, F_DUPFD_CLOEXEC, 3) :
-					   open_parent_in_root(rc, parent, rel);
+					   open_parent_in_root(rc, parent, shown);
 	if (pfd < 0)
 		return is_root ? zone_error_errno(rc->err, errno, "the root") : pfd;
 	int r;
 	if (hardlink) {
 		_cleanup_free_ char *lrel = NULL, *lp = NULL, *lb = NULL;
 		if ((r = check_path(rc, hardlink, &lrel, &lp, &lb)) < 0)
-			return zone_error_wrap(rc->err, "%s: hard link", rel);
+			return zone_error_wrap(rc->err, "%s: hard link", shown);
+		_cleanup_free_ char *lshown = zone_quote(lrel, 200);
+		if (!lshown)
+			return zone_error_set(rc->err, ENOMEM, "out of memory");
 		_cleanup_close_ int t = zone_openat2(rc->rootfd, lrel, O_PATH | O_NOFOLLOW | O_CLOEXEC,
 						     IN_ROOT);
 		struct stat ts;
 		if (t < 0 || fstat(t, &ts) < 0 || !S_ISREG(ts.st_mode))
 			return zone_error_set(rc->err, EINVAL, "%s: a hard link to %s, which is no "
-					      "regular file received before", rel, lrel);
-		if ((r = make_room(rc, pfd, base, rel, false)) < 0)
+					      "regular file received before", shown, lshown);
+		if ((r = make_room(rc, pfd, base, shown, false)) < 0)
 			return r;
 		if (linkat(t, "", pfd, base, AT_EMPTY_PATH) < 0)
-			return zone_error_errno(rc->err, errno, "%s: link to %s", rel, lrel);
+			return zone_error_errno(rc->err, errno, "%s: link to %s", shown, lshown);
 		/* the same content and metadata as its first name */
 		struct zone_tree_entry *first = NULL;
 		for (size_t i = rc->tb.t->n; i-- > 0;)
@@ -958,11 +1050,11 @@ static int receive_entry(struct receiver *rc, struct archive_entry *e)
 	struct zone_tree_entry *te = NULL;
 	if (type == AE_IFDIR) {
 		if (!is_root) {
-			int room = make_room(rc, pfd, base, rel, true);
+			int room = make_room(rc, pfd, base, shown, true);
 			if (room < 0)
 				return room;
 			if (!room && mkdirat(pfd, base, 0700) < 0)
-				return zone_error_errno(rc->err, errno, "%s: create", rel);
+				return zone_error_errno(rc->err, errno, "%s: create", shown);
 		}
 		/* owner, mode, xattrs, times: once everything is in */
 		if (rc->n_dirs == rc->cap_dirs) {
@@ -989,13 +1081,27 @@ static int receive_entry(struct receiver *rc, struct archive_entry *e)
 	} else if (type == AE_IFREG) {
 		la_int64_t size = archive_entry_size(e);
 		if (size < 0)
-			return zone_error_set(rc->err, EINVAL, "%s: a negative size", rel);
-		if ((r = make_room(rc, pfd, base, rel, false)) < 0)
+			return zone_error_set(rc->err, EINVAL, "%s: a negative size", shown);
+		/*
+		 * Counted whole, holes too, as the manifest counts it, before any of
+		 * it is made: a sparse member of a few bytes may declare an exabyte,
+		 * whose holes would be hashed as zeros for hours.
+		 */
+		if ((uint64_t)size > rc->max_bytes - rc->bytes)
+			return zone_error_set(rc->err, EFBIG, "%s: %lld bytes, more than %llu in all "
+					      "(--max-size, or the free space here)", shown,
+					      (long long)size, (unsigned long long)rc->max_bytes);
+		rc->bytes += (uint64_t)size;
+		if (!rc->live && !rc->delta && rc->bytes > rc->declared_bytes)
+			return zone_error_set(rc->err, EFBIG, "%s: more bytes than the manifest "
+					      "declares (%llu)", shown,
+					      (unsigned long long)rc->declared_bytes);
+		if ((r = make_room(rc, pfd, base, shown, false)) < 0)
 			return r;
 		_cleanup_close_ int fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 						O_CLOEXEC, 0600);
 		if (fd < 0)
-			return zone_error_errno(rc->err, errno, "%s: create", rel);
+			return zone_error_errno(rc->err, errno, "%s: create", shown);
 		if (!(te = record(rc, rel)))
 			return -ENOMEM;
 		struct sha256_ctx c;
@@ -1009,24 +1115,17 @@ static int receive_entry(struct receiver *rc, struct archive_entry *e)
 			if (ar == ARCHIVE_EOF)
 				break;
 			if (ar < ARCHIVE_OK)
-				return arch_error(rc->a, rc->err, rel);
+				return arch_error(rc->a, rc->err, shown);
 			if (off < 0 || (uint64_t)off < at || (uint64_t)off + n > (uint64_t)size)
 				return zone_error_set(rc->err, EINVAL, "%s: data outside the file's %lld "
-						      "bytes", rel, (long long)size);
+						      "bytes", shown, (long long)size);
+			recv_advance(rc, (uint64_t)off + n - at); /* the hole before, and the data */
 			while (at < (uint64_t)off) { /* a hole: zeros, as tree.c hashes it */
 				size_t z = (uint64_t)off - at < sizeof(zeros) ?
 						   (size_t)((uint64_t)off - at) : sizeof(zeros);
 				sha256_update(&c, z, zeros);
 				at += z;
 			}
-			rc->bytes += n;
-			if (rc->bytes > rc->max_bytes)
-				return zone_error_set(rc->err, EFBIG, "more than %llu bytes (--max-size)",
-						      (unsigned long long)rc->max_bytes);
-			if (!rc->live && !rc->delta && rc->bytes > rc->declared_bytes)
-				return zone_error_set(rc->err, EFBIG, "more bytes than the manifest "
-						      "declares (%llu)",
-						      (unsigned long long)rc->declared_bytes);
 			la_int64_t in = archive_filter_bytes(rc->a, -1);
 			la_int64_t outb = archive_filter_bytes(rc->a, 0);
 			if ((uint64_t)outb > BOMB_AFTER && in > 0 && outb / in > BOMB_RATIO)
@@ -1039,7 +1138,7 @@ static int receive_entry(struct receiver *rc, struct archive_entry *e)
 				if (w < 0 && errno == EINTR)
 					continue;
 				if (w < 0)
-					return zone_error_errno(rc->err, errno, "%s: write", rel);
+					return zone_error_errno(rc->err, errno, "%s: write", shown);
 				p += w;
 				left -= (size_t)w;
 				off += w;
@@ -1047,6 +1146,7 @@ static int receive_entry(struct receiver *rc, struct archive_entry *e)
 			sha256_update(&c, n, buf);
 			at += n;
 		}
+		recv_advance(rc, (uint64_t)size - at);
 		while (at < (uint64_t)size) {
 			size_t z = (uint64_t)size - at < sizeof(zeros) ? (size_t)((uint64_t)size - at) :
 									 sizeof(zeros);
@@ -1054,43 +1154,43 @@ static int receive_entry(struct receiver *rc, struct archive_entry *e)
 			at += z;
 		}
 		if (ftruncate(fd, size) < 0)
-			return zone_error_errno(rc->err, errno, "%s: set the size", rel);
+			return zone_error_errno(rc->err, errno, "%s: set the size", shown);
 		sha256_digest(&c, 32, te->content);
 		te->has_content = true;
 		te->size = (uint64_t)size;
 		if (fchown(fd, (uid_t)uid, (gid_t)gid) < 0)
-			return zone_error_errno(rc->err, errno, "%s: chown", rel);
-		if ((r = apply_xattrs(rc, e, fd, NULL, rel, te->xattrs, &te->has_xattrs)) < 0)
+			return zone_error_errno(rc->err, errno, "%s: chown", shown);
+		if ((r = apply_xattrs(rc, e, fd, NULL, shown, te->xattrs, &te->has_xattrs)) < 0)
 			return r;
 		struct timespec ts[2] = { mt, mt };
 		if (fchmod(fd, perm) < 0 || futimens(fd, ts) < 0)
-			return zone_error_errno(rc->err, errno, "%s: mode and times", rel);
+			return zone_error_errno(rc->err, errno, "%s: mode and times", shown);
 		te->mode = S_IFREG | perm;
 	} else if (type == AE_IFLNK || type == AE_IFIFO) {
-		if ((r = make_room(rc, pfd, base, rel, false)) < 0)
+		if ((r = make_room(rc, pfd, base, shown, false)) < 0)
 			return r;
 		const char *target = type == AE_IFLNK ? archive_entry_symlink(e) : NULL;
 		if (type == AE_IFLNK && (!target || !*target || strlen(target) >= PATH_MAX))
-			return zone_error_set(rc->err, EINVAL, "%s: a symlink with no usable target", rel);
+			return zone_error_set(rc->err, EINVAL, "%s: a symlink with no usable target", shown);
 		if (type == AE_IFLNK ? symlinkat(target, pfd, base) < 0 :
 				       mkfifoat(pfd, base, 0600) < 0)
-			return zone_error_errno(rc->err, errno, "%s: create", rel);
+			return zone_error_errno(rc->err, errno, "%s: create", shown);
 		if (!(te = record(rc, rel)))
 			return -ENOMEM;
 		_cleanup_close_ int fd = openat(pfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
-			return zone_error_errno(rc->err, errno, "%s: open", rel);
+			return zone_error_errno(rc->err, errno, "%s: open", shown);
 		char proc[64];
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 		if (fchownat(pfd, base, (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) < 0)
-			return zone_error_errno(rc->err, errno, "%s: chown", rel);
-		if ((r = apply_xattrs(rc, e, fd, proc, rel, te->xattrs, &te->has_xattrs)) < 0)
+			return zone_error_errno(rc->err, errno, "%s: chown", shown);
+		if ((r = apply_xattrs(rc, e, fd, proc, shown, te->xattrs, &te->has_xattrs)) < 0)
 			return r;
 		if (type == AE_IFIFO && fchmodat(pfd, base, perm, 0) < 0)
-			return zone_error_errno(rc->err, errno, "%s: chmod", rel);
+			return zone_error_errno(rc->err, errno, "%s: chmod", shown);
 		struct timespec ts[2] = { mt, mt };
 		if (utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0)
-			return zone_error_errno(rc->err, errno, "%s: set times", rel);
+			return zone_error_errno(rc->err, errno, "%s: set times", shown);
 		if (type == AE_IFLNK) {
 			te->mode = S_IFLNK | 0777;
 			if (!(te->link = strdup(target)))
@@ -1108,20 +1208,14 @@ static int receive_entry(struct receiver *rc, struct archive_entry *e)
 		}
 	} else {
 		return zone_error_set(rc->err, EINVAL, "%s: a member of a kind a zone root does not "
-				      "hold", rel);
+				      "hold", shown);
 	}
 	te->uid = (uid_t)uid;
 	te->gid = (gid_t)gid;
 	te->mtime_sec = mt.tv_sec;
 	te->mtime_nsec = mt.tv_nsec;
-	if (rc->files % 1024 == 0 && rc->o->progress && rc->o->progress->fn) {
-		_cleanup_json_ json_t *j = json_pack("{s:s,s:I,s:I,s:I}", "phase", "receive", "files",
-						     (json_int_t)rc->files, "bytes",
-						     (json_int_t)rc->bytes, "total_bytes",
-						     (json_int_t)rc->declared_bytes);
-		if (j)
-			rc->o->progress->fn(rc->o->progress->arg, j);
-	}
+	if (rc->files % PROGRESS_FILES == 0)
+		recv_progress(rc);
 	return 0;
 }
 
@@ -1130,11 +1224,14 @@ static int finish_dirs(struct receiver *rc)
 {
 	for (size_t i = rc->n_dirs; i-- > 0;) {
 		struct pending_dir *d = &rc->dirs[i];
+		_cleanup_free_ char *shown = zone_quote(d->path, 200);
+		if (!shown)
+			return zone_error_set(rc->err, ENOMEM, "out of memory");
 		_cleanup_close_ int fd = strcmp(d->path, ".") ?
 			zone_openat2(rc->rootfd, d->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 				     O_CLOEXEC, IN_ROOT) : fcntl(rc->rootfd, F_DUPFD_CLOEXEC, 3);
 		if (fd < 0)
-			return zone_error_errno(rc->err, fd == -1 ? errno : -fd, "%s", d->path);
+			return zone_error_errno(rc->err, fd == -1 ? errno : -fd, "%s", shown);
 		struct zone_tree_entry *te = NULL;
 		for (size_t k = rc->tb.t->n; k-- > 0;)
 			if (!strcmp(rc->tb.t->v[k].path, d->path)) {
@@ -1145,12 +1242,12 @@ static int finish_dirs(struct receiver *rc)
 		bool any = false;
 		int r;
 		if (fchown(fd, d->uid, d->gid) < 0)
-			return zone_error_errno(rc->err, errno, "%s: chown", d->path);
-		if ((r = apply_xattrs(rc, d->xattrs, fd, NULL, d->path, xh, &any)) < 0)
+			return zone_error_errno(rc->err, errno, "%s: chown", shown);
+		if ((r = apply_xattrs(rc, d->xattrs, fd, NULL, shown, xh, &any)) < 0)
 			return r;
 		struct timespec ts[2] = { d->mtime, d->mtime };
 		if (fchmod(fd, d->mode) < 0 || futimens(fd, ts) < 0)
-			return zone_error_errno(rc->err, errno, "%s: mode and times", d->path);
+			return zone_error_errno(rc->err, errno, "%s: mode and times", shown);
 		if (te) {
 			memcpy(te->xattrs, xh, 32);
 			te->has_xattrs = any;
@@ -1179,9 +1276,11 @@ static int read_json_member(struct archive *a, struct archive_entry *e, const ch
 			    json_t **out, struct zone_error *err)
 {
 	const char *name = archive_entry_pathname(e);
-	if (!name || strcmp(name, want) != 0)
-		return zone_error_set(err, EINVAL, "the stream has \"%.100s\" where %s was due",
-				      name ? name : "?", want);
+	if (!name || strcmp(name, want) != 0) {
+		_cleanup_free_ char *q = zone_quote(name ? name : "?", 100);
+		return zone_error_set(err, EINVAL, "the stream has %s where %s was due",
+				      q ? q : "a member", want);
+	}
 	if (archive_entry_filetype(e) != AE_IFREG || archive_entry_size(e) < 0 ||
 	    archive_entry_size(e) > MEMBER_MAX)
 		return zone_error_set(err, EINVAL, "%s: not a file of at most %d bytes", want,
@@ -1196,8 +1295,10 @@ static int read_json_member(struct archive *a, struct archive_entry *e, const ch
 			       zone_error_set(err, EIO, "%s: the stream ended inside it", want);
 	json_error_t je;
 	*out = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	char text[sizeof(je.text)];
 	if (!*out)
-		return zone_error_set(err, EINVAL, "%s: line %d: %s", want, je.line, je.text);
+		return zone_error_set(err, EINVAL, "%s: line %d: %s", want, je.line,
+				      printable(je.text, text, sizeof(text)));
 	return 0;
 }
 
@@ -1305,6 +1406,7 @@ int zone_stream_extract(struct zone_stream *st, const struct zone_receive *o, in
 	struct archive_entry *e;
 	json_t *delta = NULL, *trailer = NULL;
 	bool first = true;
+	recv_progress(&rc);
 	for (;;) {
 		int ar = archive_read_next_header(st->a, &e);
 		if (ar == ARCHIVE_EOF) {
@@ -1389,9 +1491,10 @@ int zone_stream_extract(struct zone_stream *st, const struct zone_receive *o, in
 					    (r = keep_dir_time(rootfd, me, src, err)) < 0)
 						break;
 					if (!src) {
+						_cleanup_free_ char *q = zone_quote(me->path, 200);
 						r = zone_error_set(err, EIO, "%s: here, but neither in "
 								   "the base nor in the delta",
-								   me->path);
+								   q ? q : "an entry");
 						break;
 					}
 					memcpy(me->content, src->content, 32);

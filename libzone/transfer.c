@@ -16,8 +16,9 @@
  *   lock it becomes incomplete ("receiving"), its root is made and the
  *   stream extracted into it; a full stream ends installed; a base pass
  *   ends incomplete ("staged by move") with the index of what arrived in
- *   ZONEPATH/.move-index, which the delta pass applies to and removes.  On
- *   any failure the root goes, and the caller deletes the zone: no half
+ *   ZONEPATH/.move-index, which the delta pass applies to and removes.  Only
+ *   a base pass takes a live stream (one not held to its manifest's counts).
+ *   On any failure the root goes, and the caller deletes the zone: no half
  *   zone is left.
  */
 #include <errno.h>
@@ -96,6 +97,16 @@ int zone_transfer_send(struct zone_store *s, const char *name, const struct zone
 int zone_transfer_receive(struct zone_store *s, const char *name, struct zone_stream *stream,
 			  const struct zone_transfer *t, json_t **report, struct zone_error *err)
 {
+	/*
+	 * A live stream (a running zone's first pass) may hold more or less than
+	 * its manifest declared, so the receiver does not hold it to those
+	 * counts.  The flag is the stream's word: only a base pass takes it, or
+	 * any stream could lift its own limits.
+	 */
+	if (stream->live && t->pass != ZONE_PASS_BASE)
+		return zone_error_set(err, EINVAL, "receive %s: the stream is a move's first pass "
+				      "of a running zone (\"live\"); only receive --pass base takes "
+				      "one", name);
 	_cleanup_lock_ struct zone_lock *l = NULL;
 	int r = zone_store_lock(s, name, "receive", &l, err);
 	if (r < 0)

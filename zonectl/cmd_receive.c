@@ -102,10 +102,16 @@ COMMAND(receive)
 			       (long long)json_integer_value(json_object_get(reply, "bytes")));
 			size_t i;
 			json_t *s;
-			json_array_foreach(json_object_get(reply, "stripped"), i, s)
+			json_array_foreach(json_object_get(reply, "stripped"), i, s) {
+				/* a name from the stream: quoted if it holds what a terminal obeys */
+				const char *n = json_string_value(s) ?: "?";
+				bool plain = true;
+				for (const unsigned char *c = (const unsigned char *)n; *c; c++)
+					plain = plain && *c >= 0x20 && *c != 0x7f;
+				_cleanup_free_ char *q = plain ? NULL : zone_quote(n, 200);
 				printf("%s: device node not made: %s\n",
-				       json_string_value(json_object_get(reply, "name")),
-				       json_string_value(s));
+				       json_string_value(json_object_get(reply, "name")), q ? q : n);
+			}
 		}
 	}
 	json_decref(reply);
