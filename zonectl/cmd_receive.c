@@ -106,8 +106,8 @@ COMMAND(receive)
 				/* a name from the stream: quoted if it holds what a terminal obeys */
 				const char *n = json_string_value(s) ?: "?";
 				bool plain = true;
-				for (const unsigned char *c = (const unsigned char *)n; *c; c++)
-					plain = plain && *c >= 0x20 && *c != 0x7f;
+				for (const unsigned char *ch = (const unsigned char *)n; *ch; ch++)
+					plain = plain && *ch >= 0x20 && *ch != 0x7f;
 				_cleanup_free_ char *q = plain ? NULL : zone_quote(n, 200);
 				printf("%s: device node not made: %s\n",
 				       json_string_value(json_object_get(reply, "name")), q ? q : n);
