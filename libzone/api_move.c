@@ -339,16 +339,45 @@ static int size_param(json_t *params, uint64_t *out, struct zone_error *err)
 			      q ? q : "");
 }
 
+/*
+ * What a stream's config would give its zone of the host: binds of host
+ * paths, host devices, capabilities past the default set, root as host
+ * root, a seccomp profile of its own choosing, the host's network stack.
+ * A stream comes from elsewhere: none of that is taken unless the receiver
+ * says so (--trust-config; zonectl move says so for its own zone).
+ */
+static void host_reach(const struct zone_config *c, char *buf, size_t len)
+{
+	buf[0] = '\0';
+#define SAY(...) snprintf(buf + strlen(buf), len - strlen(buf), __VA_ARGS__)
+	for (size_t i = 0; i < c->n_fs; i++)
+		SAY("%sfs[%zu] (%s)", *buf ? ", " : "", i, c->fs[i].source);
+	for (size_t i = 0; i < c->n_devices; i++)
+		SAY("%sdevices[%zu] (%s)", *buf ? ", " : "", i, c->devices[i].path);
+	for (char **p = c->limitpriv; p && *p; p++)
+		if (strcmp(*p, "default") != 0)
+			SAY("%slimitpriv %s", *buf ? ", " : "", *p);
+	if (c->userns == ZONE_USERNS_NONE)
+		SAY("%suserns: none (its root would be the host's)", *buf ? ", " : "");
+	if (c->seccomp && strcmp(c->seccomp, "default") != 0)
+		SAY("%sseccomp %s", *buf ? ", " : "", c->seccomp);
+	if (c->ip_type == ZONE_IP_SHARED)
+		SAY("%sip_type: shared (the host's network stack)", *buf ? ", " : "");
+#undef SAY
+}
+
 int zone_api_receive(struct zone_ctx *ctx, json_t *params, json_t **reply,
 		     struct zone_error *err)
 {
 	const char *name = NULL, *zp = NULL;
 	enum zone_pass pass;
 	uint64_t max_size = 0, max_files = 0;
+	bool trust = false;
 	int r = zone_api_param_str(params, "name", false, &name, err);
 	if (r < 0 || (r = zone_api_param_str(params, "zonepath", false, &zp, err)) < 0 ||
 	    (r = size_param(params, &max_size, err)) < 0 ||
 	    (r = zone_api_param_uint(params, "max_files", 1ull << 40, &max_files, err)) < 0 ||
+	    (r = zone_api_param_bool(params, "trust_config", &trust, err)) < 0 ||
 	    (r = pass_param(params, &pass, err)) < 0)
 		return r;
 	if (name && (r = zone_name_validate(name, err)) < 0)
@@ -432,6 +461,14 @@ int zone_api_receive(struct zone_ctx *ctx, json_t *params, json_t **reply,
 					      name);
 		}
 		json_decref(d);
+	}
+	char reach[ZONE_ERROR_MAX / 2];
+	host_reach(as, reach, sizeof(reach));
+	if (*reach && !trust) {
+		zone_stream_close(stream);
+		return zone_error_set(err, EPERM, "receive %s: the stream's config reaches into "
+				      "this host: %s; 'receive --trust-config' takes it as it is",
+				      name, reach);
 	}
 	if (zone_manifest_check(ctx->store, m, as, false, problems) > 0) {
 		char buf[ZONE_ERROR_MAX] = "";

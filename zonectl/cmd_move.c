@@ -191,7 +191,8 @@ static int pass(const char *name, const char *which, const char *ssh, const char
 	int pp[2];
 	if (pipe2(pp, O_CLOEXEC) < 0)
 		return zctl_error("move %s: %s: pipe: %s", name, which, strerror(errno));
-	char *words[] = { "receive", "--pass", (char *)which, (char *)name, NULL };
+	/* its own zone: its config, host binds and all, is the one it had here */
+	char *words[] = { "receive", "--trust-config", "--pass", (char *)which, (char *)name, NULL };
 	struct remote rm;
 	remote_argv(&rm, ssh, host, zctl, words);
 	pid_t r = remote_start(&rm, pp[0], pp[1], -1, false);

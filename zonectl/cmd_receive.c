@@ -12,7 +12,8 @@
 #include "private.h"
 
 static const char usage[] =
-	"zonectl receive [NAME] [-i FILE] [--zonepath PATH] [--max-size SIZE] [--max-files N]";
+	"zonectl receive [NAME] [-i FILE] [--zonepath PATH] [--max-size SIZE] [--max-files N]\n"
+	"                [--trust-config] [--pass base|delta]";
 static const char body[] =
 	"Read a stream that 'zonectl send' wrote and make the zone from it: NAME (the\n"
 	"stream's zone name by default), 'incomplete' until the whole stream is in and\n"
@@ -27,6 +28,10 @@ static const char body[] =
 	"      --max-size SIZE    refuse a stream of more bytes (K/M/G/T; default: the\n"
 	"                         free space there)\n"
 	"      --max-files N      refuse a stream of more entries (default 500000)\n"
+	"      --trust-config     take a config that reaches into this host (fs binds,\n"
+	"                         devices, capabilities past the default set, userns\n"
+	"                         none, another seccomp profile, ip_type shared):\n"
+	"                         refused otherwise, naming what it would take\n"
 	"      --pass base|delta  zonectl move's two passes\n"
 	"      --json             print the result as JSON\n"
 	"  -h, --help             this text\n";
@@ -37,11 +42,12 @@ COMMAND(receive)
 		{ "input", required_argument, NULL, 'i' },      { "zonepath", required_argument, NULL, 'z' },
 		{ "max-size", required_argument, NULL, 'S' },   { "max-files", required_argument, NULL, 'F' },
 		{ "pass", required_argument, NULL, 'P' },       { "json", no_argument, NULL, 'j' },
+		{ "trust-config", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },             { NULL, 0, NULL, 0 },
 	};
 	const char *in = NULL, *zonepath = NULL, *pass = NULL, *max_size = NULL;
 	uint64_t max_files = 0;
-	bool json = false;
+	bool json = false, trust = false;
 	int c;
 	while ((c = getopt_long(argc, argv, ":i:z:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -58,6 +64,7 @@ COMMAND(receive)
 			break;
 		}
 		case 'P': pass = optarg; break;
+		case 'T': trust = true; break;
 		case 'j': json = true; break;
 		case 'h': zctl_help(usage, body); return ZCTL_OK;
 		default: return zctl_bad_option("receive", c, argv);
@@ -85,8 +92,8 @@ COMMAND(receive)
 	}
 	if (max_size && !zctl_is_utf8(max_size))
 		return zctl_error("receive: --max-size: not valid UTF-8");
-	json_t *p = json_pack("{s:s?,s:s?,s:s?,s:s?}", "name", name, "zonepath", zonepath, "pass",
-			      pass, "max_size", max_size);
+	json_t *p = json_pack("{s:s?,s:s?,s:s?,s:s?,s:b}", "name", name, "zonepath", zonepath,
+			      "pass", pass, "max_size", max_size, "trust_config", trust);
 	if (p && max_files)
 		json_object_set_new(p, "max_files", json_integer((json_int_t)max_files));
 	json_t *reply = NULL;

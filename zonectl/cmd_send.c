@@ -10,7 +10,8 @@
 #include "zonectl.h"
 #include "private.h"
 
-static const char usage[] = "zonectl send NAME [-o FILE] [--compress zstd|gzip|none]";
+static const char usage[] =
+	"zonectl send NAME [-o FILE] [--compress zstd|gzip|none] [--pass base|delta]";
 static const char body[] =
 	"Write the installed (halted) zone NAME as one stream: its manifest, its\n"
 	"configuration, then its root (a pax archive with owners, modes, times,\n"

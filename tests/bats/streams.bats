@@ -523,6 +523,24 @@ PY
 	refused "$BATS_TEST_TMPDIR/s2" "brand busybox: version 1 here, 7 in the manifest: a different major version"
 }
 
+@test "a config that reaches into the host is refused unless --trust-config, naming what it would take" {
+	craft "$BATS_TEST_TMPDIR/s" <<'PY'
+def f(m):
+    m["config"]["userns"] = "none"
+    m["config"]["fs"] = [{"source": "/etc", "target": "/mnt/hostetc"}]
+    m["config"]["limitpriv"] = ["default", "sys_admin"]
+s.edit_manifest(f)
+s.set_json("zone/config.json", s.manifest["config"])
+PY
+	refused "$BATS_TEST_TMPDIR/s" "the stream's config reaches into this host: fs[0] (/etc), limitpriv sys_admin, userns: none (its root would be the host's); 'receive --trust-config' takes it as it is"
+	# the receiver may say it trusts the sender: then it is taken as it is
+	run -0 zonectl receive --trust-config -i "$BATS_TEST_TMPDIR/s"
+	contains "$output" "web: installed"
+	equals "$(json_at bare config.userns < <(zonectl show web --json))" none
+	run -0 zonectl uninstall web
+	run -0 zonectl delete web
+}
+
 @test "a manifest that is not first, or missing, is refused" {
 	craft "$BATS_TEST_TMPDIR/s" <<'PY'
 s.m[0], s.m[1] = s.m[1], s.m[0]
