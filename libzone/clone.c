@@ -288,13 +288,11 @@ static int clone_locked(struct zone_store *s, const char *source, const char *ta
 		mark_incomplete(s, target, err->msg, NULL);
 		return r;
 	}
-	/* a snapshot copies nothing, and counts nothing: null, not 0 */
-	bool snap = cs.method == ZONE_COPY_SNAPSHOT;
-	*report = json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:o}", "name", target, "source", source,
+	/* files and bytes count what was copied: a snapshot copies none (0, as the man says) */
+	*report = json_pack("{s:s,s:s,s:s,s:s,s:b,s:I,s:I}", "name", target, "source", source,
 			    "state", "installed", "method", zone_copy_method_name(cs.method),
-			    "crash_consistent", live, "files",
-			    snap ? json_null() : json_integer((json_int_t)cs.files), "bytes",
-			    snap ? json_null() : json_integer((json_int_t)cs.bytes));
+			    "crash_consistent", live, "files", (json_int_t)cs.files, "bytes",
+			    (json_int_t)cs.bytes);
 	return 0;
 }
 

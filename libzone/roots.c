@@ -624,6 +624,7 @@ int zone_copy_root(const char *src, const char *dst, enum zone_copy_method m,
 			return zone_error_errno(err, errno, "snapshot %s as %s", src, dst);
 		stats->method = ZONE_COPY_SNAPSHOT;
 		stats->files = 0;
+		stats->bytes = 0;
 		return 0;
 	}
 	if ((r = zone_mkroot(dst, err)) < 0)

@@ -95,6 +95,16 @@ int zone_hash_fd(int fd, uint64_t size, uint8_t out[32], struct zone_error *err)
  * cannot be opened for reading, of proc_path (/proc/self/fd/N of an O_PATH fd). */
 int zone_xattrs_list(int fd, const char *proc_path, char **names, ssize_t *len);
 ssize_t zone_xattr_get(int fd, const char *proc_path, const char *name, char **out);
+/* SHA-256 of all of them, sorted by name (any: whether there were some); each, if given,
+ * sees every name and value as hashed. zone_xattr_record hashes one. */
+int zone_xattrs_hash(int fd, const char *proc_path, uint8_t out[32], bool *any,
+		     void (*each)(void *arg, const char *name, const void *value, size_t len),
+		     void *arg);
+void zone_xattr_record(struct sha256_ctx *c, const char *name, const void *value, size_t len);
+/* An entry's metadata from st, and a symlink's target read at dirfd/name. */
+struct stat;
+int zone_tree_entry_stat(struct zone_tree_entry *e, int dirfd, const char *name,
+			 const struct stat *st, struct zone_error *err);
 
 /* ---- roots.c: zone roots on disk ---- */
 /* A new, empty zone root: a btrfs subvolume on btrfs, else a directory (0755). */

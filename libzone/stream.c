@@ -300,49 +300,18 @@ static int write_json_member(struct archive *a, const char *name, json_t *j,
 	return write_member(a, name, text, strlen(text), err);
 }
 
-/* Extended attributes onto the archive entry (and hashed, as tree.c does). */
+/* Extended attributes onto the archive entry, and hashed as tree.c hashes them. */
+static void add_xattr(void *arg, const char *name, const void *value, size_t len)
+{
+	archive_entry_xattr_add_entry(arg, name, value, len);
+}
+
 static int send_xattrs(struct sender *s, int fd, const char *proc, struct zone_tree_entry *te,
 		       const char *path)
 {
-	_cleanup_free_ char *names = NULL;
-	ssize_t len = 0;
-	int r = zone_xattrs_list(fd, proc, &names, &len);
+	int r = zone_xattrs_hash(fd, proc, te->xattrs, &te->has_xattrs, add_xattr, s->e);
 	if (r < 0)
-		return zone_error_errno(s->err, -r, "%s: list extended attributes", path);
-	if (!len)
-		return 0;
-	size_t k = 0;
-	for (ssize_t i = 0; i < len; i += (ssize_t)strlen(names + i) + 1)
-		k++;
-	_cleanup_free_ char **v = calloc(k, sizeof(char *));
-	if (!v)
-		return zone_error_set(s->err, ENOMEM, "out of memory");
-	k = 0;
-	for (ssize_t i = 0; i < len; i += (ssize_t)strlen(names + i) + 1)
-		v[k++] = names + i;
-	/* sorted, as tree.c hashes them */
-	for (size_t i = 1; i < k; i++)
-		for (size_t j = i; j > 0 && strcmp(v[j - 1], v[j]) > 0; j--) {
-			char *t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	struct sha256_ctx c;
-	sha256_init(&c);
-	for (size_t i = 0; i < k; i++) {
-		_cleanup_free_ char *val = NULL;
-		ssize_t vl = zone_xattr_get(fd, proc, v[i], &val);
-		if (vl < 0)
-			return zone_error_errno(s->err, (int)-vl, "%s: read %s", path, v[i]);
-		archive_entry_xattr_add_entry(s->e, v[i], val, (size_t)vl);
-		sha256_update(&c, strlen(v[i]) + 1, (const uint8_t *)v[i]);
-		char lb[24];
-		int ln = snprintf(lb, sizeof(lb), "%zd:", vl);
-		sha256_update(&c, (size_t)ln, (const uint8_t *)lb);
-		sha256_update(&c, (size_t)vl, (const uint8_t *)val);
-	}
-	sha256_digest(&c, 32, te->xattrs);
-	te->has_xattrs = true;
+		return zone_error_errno(s->err, -r, "%s: extended attributes", path);
 	return 0;
 }
 
@@ -458,25 +427,9 @@ static int send_entry(struct sender *s, int dirfd, const char *name, const char 
 	struct zone_tree_entry *te = is_dev ? &device : tb_add(&s->tb, rel);
 	if (!te)
 		return zone_error_set(s->err, ENOMEM, "out of memory");
-	te->mode = st->st_mode;
-	te->uid = st->st_uid;
-	te->gid = st->st_gid;
-	te->size = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : 0;
-	te->mtime_sec = st->st_mtim.tv_sec;
-	te->mtime_nsec = st->st_mtim.tv_nsec;
-	te->ctime_sec = st->st_ctim.tv_sec;
-	te->ctime_nsec = st->st_ctim.tv_nsec;
-	te->ino = st->st_ino;
-	te->rdev = S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) ? st->st_rdev : 0;
-	if (S_ISLNK(st->st_mode)) {
-		char target[PATH_MAX];
-		ssize_t n = readlinkat(dirfd, name, target, sizeof(target) - 1);
-		if (n < 0)
-			return zone_error_errno(s->err, errno, "%s: readlink", rel);
-		target[n] = '\0';
-		if (!(te->link = strdup(target)))
-			return zone_error_set(s->err, ENOMEM, "out of memory");
-	}
+	int r = zone_tree_entry_stat(te, dirfd, name, st, s->err);
+	if (r < 0)
+		return r;
 	const struct zone_tree_entry *same = unchanged(s, rel, st);
 	if (same && (!S_ISLNK(st->st_mode) || (same->link && !strcmp(same->link, te->link)))) {
 		/* the other side has it: its hashes stand */
@@ -509,7 +462,6 @@ static int send_entry(struct sender *s, int dirfd, const char *name, const char 
 	char proc[64];
 	bool by_path = !S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode);
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	int r;
 	if (S_ISREG(st->st_mode) && st->st_nlink > 1) {
 		const char *first = seen_link(s, st->st_ino);
 		if (first) {
@@ -920,11 +872,7 @@ static int apply_xattrs(struct receiver *rc, struct archive_entry *e, int fd, co
 		 */
 		if (i + 1 < k && !strcmp(kv[i].n, kv[i + 1].n))
 			continue;
-		sha256_update(&c, strlen(kv[i].n) + 1, (const uint8_t *)kv[i].n);
-		char lb[24];
-		int ln = snprintf(lb, sizeof(lb), "%zu:", kv[i].s);
-		sha256_update(&c, (size_t)ln, (const uint8_t *)lb);
-		sha256_update(&c, kv[i].s, kv[i].v);
+		zone_xattr_record(&c, kv[i].n, kv[i].v, kv[i].s);
 	}
 	sha256_digest(&c, 32, out);
 	free(kv);

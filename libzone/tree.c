@@ -134,7 +134,9 @@ ssize_t zone_xattr_get(int fd, const char *proc_path, const char *name, char **o
 	return n;
 }
 
-static int hash_xattrs(int fd, const char *proc_path, uint8_t out[32], bool *any)
+int zone_xattrs_hash(int fd, const char *proc_path, uint8_t out[32], bool *any,
+		     void (*each)(void *arg, const char *name, const void *value, size_t len),
+		     void *arg)
 {
 	_cleanup_free_ char *names = NULL;
 	ssize_t len = 0;
@@ -159,15 +161,50 @@ static int hash_xattrs(int fd, const char *proc_path, uint8_t out[32], bool *any
 	for (size_t i = 0; i < k; i++) {
 		_cleanup_free_ char *val = NULL;
 		ssize_t vl = zone_xattr_get(fd, proc_path, v[i], &val);
+		if (vl == -ENODATA)
+			continue; /* removed meanwhile */
 		if (vl < 0)
 			return (int)vl;
-		sha256_update(&c, strlen(v[i]) + 1, (const uint8_t *)v[i]);
-		char lenbuf[24];
-		int ln = snprintf(lenbuf, sizeof(lenbuf), "%zd:", vl);
-		sha256_update(&c, (size_t)ln, (const uint8_t *)lenbuf);
-		sha256_update(&c, (size_t)vl, (const uint8_t *)val);
+		zone_xattr_record(&c, v[i], val, (size_t)vl);
+		if (each)
+			each(arg, v[i], val, (size_t)vl);
 	}
 	sha256_digest(&c, 32, out);
+	return 0;
+}
+
+void zone_xattr_record(struct sha256_ctx *c, const char *name, const void *value, size_t len)
+{
+	char lenbuf[24];
+	int ln = snprintf(lenbuf, sizeof(lenbuf), "%zu:", len);
+	sha256_update(c, strlen(name) + 1, (const uint8_t *)name);
+	sha256_update(c, (size_t)ln, (const uint8_t *)lenbuf);
+	sha256_update(c, len, (const uint8_t *)value);
+}
+
+int zone_tree_entry_stat(struct zone_tree_entry *e, int dirfd, const char *name,
+			 const struct stat *st, struct zone_error *err)
+{
+	e->mode = st->st_mode;
+	e->uid = st->st_uid;
+	e->gid = st->st_gid;
+	e->size = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : 0;
+	e->mtime_sec = st->st_mtim.tv_sec;
+	e->mtime_nsec = st->st_mtim.tv_nsec;
+	e->ctime_sec = st->st_ctim.tv_sec;
+	e->ctime_nsec = st->st_ctim.tv_nsec;
+	e->ino = st->st_ino;
+	e->nlink = st->st_nlink;
+	e->rdev = S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) ? st->st_rdev : 0;
+	if (!S_ISLNK(st->st_mode))
+		return 0;
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+	if (n < 0)
+		return zone_error_errno(err, errno, "%s: readlink", e->path);
+	target[n] = '\0';
+	if (!(e->link = strdup(target)))
+		return zone_error_set(err, ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -200,26 +237,9 @@ static struct zone_tree_entry *add(struct walk *w)
 static int describe(struct walk *w, struct zone_tree_entry *e, int dirfd, const char *name,
 		    const struct stat *st)
 {
-	e->mode = st->st_mode;
-	e->uid = st->st_uid;
-	e->gid = st->st_gid;
-	e->size = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : 0;
-	e->mtime_sec = st->st_mtim.tv_sec;
-	e->mtime_nsec = st->st_mtim.tv_nsec;
-	e->ctime_sec = st->st_ctim.tv_sec;
-	e->ctime_nsec = st->st_ctim.tv_nsec;
-	e->ino = st->st_ino;
-	e->nlink = st->st_nlink;
-	e->rdev = S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) ? st->st_rdev : 0;
-	if (S_ISLNK(st->st_mode)) {
-		char target[4096];
-		ssize_t n = readlinkat(dirfd, name, target, sizeof(target) - 1);
-		if (n < 0)
-			return zone_error_errno(w->err, errno, "%s: readlink", e->path);
-		target[n] = '\0';
-		if (!(e->link = strdup(target)))
-			return zone_error_set(w->err, ENOMEM, "out of memory");
-	}
+	int r = zone_tree_entry_stat(e, dirfd, name, st, w->err);
+	if (r < 0)
+		return r;
 	if (!(w->flags & ZONE_TREE_HASH))
 		return 0;
 	/* content and xattrs, through a descriptor of the entry itself */
@@ -231,7 +251,6 @@ static int describe(struct walk *w, struct zone_tree_entry *e, int dirfd, const 
 	struct stat again;
 	if (fstat(fd, &again) < 0 || again.st_ino != st->st_ino || again.st_dev != st->st_dev)
 		return zone_error_set(w->err, EAGAIN, "%s: replaced while it was read", e->path);
-	int r;
 	if (S_ISREG(st->st_mode)) {
 		if ((r = zone_hash_fd(fd, e->size, e->content, w->err)) < 0)
 			return zone_error_wrap(w->err, "%s", e->path);
@@ -256,9 +275,9 @@ static int describe(struct walk *w, struct zone_tree_entry *e, int dirfd, const 
 					       O_CLOEXEC);
 		if (d < 0)
 			return zone_error_errno(w->err, errno, "%s: open", e->path);
-		r = hash_xattrs(d, NULL, e->xattrs, &e->has_xattrs);
+		r = zone_xattrs_hash(d, NULL, e->xattrs, &e->has_xattrs, NULL, NULL);
 	} else {
-		r = hash_xattrs(fd, path_only ? proc : NULL, e->xattrs, &e->has_xattrs);
+		r = zone_xattrs_hash(fd, path_only ? proc : NULL, e->xattrs, &e->has_xattrs, NULL, NULL);
 	}
 	if (r < 0)
 		return zone_error_errno(w->err, -r, "%s: extended attributes", e->path);

@@ -233,8 +233,10 @@ create_from() {
 	equals "$output" 'zonectl: create z: --set: "novalue": not of the form key=value'
 	run -1 zonectl create z --brand busybox --set =x
 	equals "$output" 'zonectl: create z: --set: "=x": not of the form key=value'
+	run -1 zonectl create z --brand busybox --set net=eth0
+	equals "$output" 'zonectl: create z: --set: net: a list of resources: use add/remove'
 	run -1 zonectl create z --brand busybox --set net.name=eth0
-	equals "$output" 'zonectl: create z: --set: net: has no sub-keys (use add/remove)'
+	equals "$output" 'zonectl: create z: --set: net."name": no such entry of net (net.N.KEY with N from 0, or net.NAME.KEY; add/remove make and drop entries)'
 	run -1 zonectl create z --brand busybox --set limits=1
 	equals "$output" 'zonectl: create z: --set: limits: set its keys (limits.KEY=VALUE)'
 	run -1 zonectl create z --brand busybox --set name=other
