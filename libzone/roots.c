@@ -415,17 +415,18 @@ static int remember_link(struct copy *c, ino_t ino, const char *path)
 	return 0;
 }
 
-static int copy_dir(struct copy *c, int sdir, int ddir, const char *prefix, int depth);
+/* One level of the copy: the source walks, the destination directory follows it. */
+struct copy_level {
+	struct copy *c;
+	int ddir;
+};
+static int copy_visit(void *arg, int sdir, const char *name, const char *path,
+		      const struct stat *st, int depth);
 
 static int copy_entry(struct copy *c, int sdir, int ddir, const char *name, const char *path,
-		      int depth)
+		      const struct stat *stp, int depth)
 {
-	struct stat st;
-	if (fstatat(sdir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : zone_error_errno(c->err, errno, "%s", path);
-	if (st.st_dev != c->dev)
-		return zone_error_set(c->err, EXDEV, "%s: on another file system (a mount or a "
-				      "subvolume inside the zone root)", path);
+	struct stat st = *stp;
 	c->stats->files++;
 	int r;
 	if (S_ISDIR(st.st_mode)) {
@@ -437,7 +438,8 @@ static int copy_entry(struct copy *c, int sdir, int ddir, const char *name, cons
 					       O_CLOEXEC);
 		if (s < 0 || d < 0)
 			return zone_error_errno(c->err, errno, "%s: open", path);
-		if ((r = copy_dir(c, s, d, path, depth + 1)) < 0)
+		struct copy_level sub = { c, d };
+		if ((r = zone_dir_each(s, path, depth + 1, c->dev, copy_visit, &sub, c->err)) < 0)
 			return r;
 		return finish_entry(c, s, NULL, d, ddir, name, &st, path);
 	}
@@ -497,38 +499,15 @@ static int copy_entry(struct copy *c, int sdir, int ddir, const char *name, cons
 	return finish_entry(c, -1, sproc, -1, ddir, name, &st, path);
 }
 
-static int copy_dir(struct copy *c, int sdir, int ddir, const char *prefix, int depth)
+static int copy_visit(void *arg, int sdir, const char *name, const char *path,
+		      const struct stat *st, int depth)
 {
-	if (depth > MAX_DEPTH)
-		return zone_error_set(c->err, ELOOP, "%s: more than %d directories deep", prefix,
-				      MAX_DEPTH);
-	int d2 = openat(sdir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (d2 < 0)
-		return zone_error_errno(c->err, errno, "%s", prefix);
-	_cleanup_closedir_ DIR *d = fdopendir(d2);
-	if (!d) {
-		close(d2);
-		return zone_error_errno(c->err, errno, "%s", prefix);
-	}
-	struct dirent *de;
-	errno = 0;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		_cleanup_free_ char *path = strcmp(prefix, ".") ?
-			zone_strdup_printf("%s/%s", prefix, de->d_name) : strdup(de->d_name);
-		if (!path)
-			return zone_error_set(c->err, ENOMEM, "out of memory");
-		int r = copy_entry(c, sdir, ddir, de->d_name, path, depth);
-		if (r < 0)
-			return r;
-		if (c->stats->progress && c->stats->files % 2048 == 0)
-			c->stats->progress(c->stats->progress_arg, c->stats);
-		errno = 0;
-	}
-	if (errno)
-		return zone_error_errno(c->err, errno, "%s: read the directory", prefix);
-	return 0;
+	struct copy_level *l = arg;
+	struct copy *c = l->c;
+	int r = copy_entry(c, sdir, l->ddir, name, path, st, depth);
+	if (r >= 0 && c->stats->progress && c->stats->files % 2048 == 0)
+		c->stats->progress(c->stats->progress_arg, c->stats);
+	return r;
 }
 
 /* Can this file system clone extents from src's into dst's directory? */
@@ -635,7 +614,8 @@ int zone_copy_root(const char *src, const char *dst, enum zone_copy_method m,
 		return zone_error_errno(err, errno, "open %s", dst);
 	stats->method = m;
 	struct copy c = { .m = m, .dst_root = droot, .dev = sst.st_dev, .stats = stats, .err = err };
-	r = copy_dir(&c, sroot, droot, ".", 0);
+	struct copy_level top = { &c, droot };
+	r = zone_dir_each(sroot, ".", 0, c.dev, copy_visit, &top, err);
 	if (r >= 0)
 		r = finish_entry(&c, sroot, NULL, droot, pfd, base, &sst, ".");
 	for (size_t i = 0; i < c.n_links; i++)

@@ -101,8 +101,19 @@ int zone_xattrs_hash(int fd, const char *proc_path, uint8_t out[32], bool *any,
 		     void (*each)(void *arg, const char *name, const void *value, size_t len),
 		     void *arg);
 void zone_xattr_record(struct sha256_ctx *c, const char *name, const void *value, size_t len);
-/* An entry's metadata from st, and a symlink's target read at dirfd/name. */
+/*
+ * Each entry of the directory dfd but . and .., stat'ed without following:
+ * visit(arg, dfd, name, rel, &st, depth), rel being prefix/name ("." the top).
+ * An entry gone meanwhile is passed over; one on another device than dev is
+ * refused (EXDEV), and so is a depth past 256 (ELOOP). A visitor descends by
+ * calling it again with depth + 1.
+ */
 struct stat;
+typedef int (*zone_dir_visit)(void *arg, int dfd, const char *name, const char *rel,
+			      const struct stat *st, int depth);
+int zone_dir_each(int dfd, const char *prefix, int depth, dev_t dev, zone_dir_visit visit,
+		  void *arg, struct zone_error *err);
+/* An entry's metadata from st, and a symlink's target read at dirfd/name. */
 int zone_tree_entry_stat(struct zone_tree_entry *e, int dirfd, const char *name,
 			 const struct stat *st, struct zone_error *err);
 

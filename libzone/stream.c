@@ -533,53 +533,20 @@ static int send_entry(struct sender *s, int dirfd, const char *name, const char 
 	return 0;
 }
 
-static int send_dir(struct sender *s, int dfd, const char *prefix, int depth)
+static int send_visit(void *arg, int dfd, const char *name, const char *rel,
+		      const struct stat *st, int depth)
 {
-	if (depth > MAX_DEPTH)
-		return zone_error_set(s->err, ELOOP, "%s: more than %d directories deep", prefix,
-				      MAX_DEPTH);
-	int d2 = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_closedir_ DIR *d = d2 >= 0 ? fdopendir(d2) : NULL;
-	if (!d) {
-		if (d2 >= 0)
-			close(d2);
-		return zone_error_errno(s->err, errno, "%s", prefix);
-	}
-	struct dirent *de;
-	errno = 0;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		_cleanup_free_ char *rel = strcmp(prefix, ".") ?
-			zone_strdup_printf("%s/%s", prefix, de->d_name) : strdup(de->d_name);
-		if (!rel)
-			return zone_error_set(s->err, ENOMEM, "out of memory");
-		struct stat st;
-		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			if (errno == ENOENT)
-				continue;
-			return zone_error_errno(s->err, errno, "%s", rel);
-		}
-		if (st.st_dev != s->dev)
-			return zone_error_set(s->err, EXDEV, "%s: on another file system", rel);
-		if (S_ISSOCK(st.st_mode))
-			continue;
-		int r = send_entry(s, dfd, de->d_name, rel, &st);
-		if (r < 0)
-			return r;
-		if (S_ISDIR(st.st_mode)) {
-			_cleanup_close_ int sub = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY |
-							 O_NOFOLLOW | O_CLOEXEC);
-			if (sub < 0)
-				return zone_error_errno(s->err, errno, "%s", rel);
-			if ((r = send_dir(s, sub, rel, depth + 1)) < 0)
-				return r;
-		}
-		errno = 0;
-	}
-	if (errno)
-		return zone_error_errno(s->err, errno, "%s: read the directory", prefix);
-	return 0;
+	struct sender *s = arg;
+	if (S_ISSOCK(st->st_mode))
+		return 0; /* meaningless elsewhere, not sent */
+	int r = send_entry(s, dfd, name, rel, st);
+	if (r < 0 || !S_ISDIR(st->st_mode))
+		return r;
+	_cleanup_close_ int sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					 O_CLOEXEC);
+	if (sub < 0)
+		return zone_error_errno(s->err, errno, "%s", rel);
+	return zone_dir_each(sub, rel, depth + 1, s->dev, send_visit, s, s->err);
 }
 
 static int stream_send(const struct zone_send *o, struct zone_error *err)
@@ -658,7 +625,7 @@ static int stream_send(const struct zone_send *o, struct zone_error *err)
 		r = send_entry(&s, rootfd, ".", ".", &rst);
 	}
 	if (r >= 0)
-		r = send_dir(&s, rootfd, ".", 0);
+		r = zone_dir_each(rootfd, ".", 0, s.dev, send_visit, &s, err);
 	char digest[65] = "";
 	if (r >= 0) {
 		tb_finish(t);

@@ -284,61 +284,63 @@ static int describe(struct walk *w, struct zone_tree_entry *e, int dirfd, const 
 	return 0;
 }
 
-static int walk_dir(struct walk *w, int dfd, const char *prefix, int depth)
+int zone_dir_each(int dfd, const char *prefix, int depth, dev_t dev, zone_dir_visit visit,
+		  void *arg, struct zone_error *err)
 {
 	if (depth > MAX_DEPTH)
-		return zone_error_set(w->err, ELOOP, "%s: more than %d directories deep", prefix,
+		return zone_error_set(err, ELOOP, "%s: more than %d directories deep", prefix,
 				      MAX_DEPTH);
 	int d2 = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (d2 < 0)
-		return zone_error_errno(w->err, errno, "%s", prefix);
+		return zone_error_errno(err, errno, "%s", prefix);
 	_cleanup_closedir_ DIR *d = fdopendir(d2);
 	if (!d) {
 		close(d2);
-		return zone_error_errno(w->err, errno, "%s", prefix);
+		return zone_error_errno(err, errno, "%s", prefix);
 	}
 	struct dirent *de;
 	errno = 0;
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		struct stat st;
-		_cleanup_free_ char *path = strcmp(prefix, ".") ?
+		_cleanup_free_ char *rel = strcmp(prefix, ".") ?
 			zone_strdup_printf("%s/%s", prefix, de->d_name) : strdup(de->d_name);
-		if (!path)
-			return zone_error_set(w->err, ENOMEM, "out of memory");
+		if (!rel)
+			return zone_error_set(err, ENOMEM, "out of memory");
+		struct stat st;
 		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno == ENOENT)
 				continue; /* gone meanwhile (a live zone) */
-			return zone_error_errno(w->err, errno, "%s", path);
+			return zone_error_errno(err, errno, "%s", rel);
 		}
-		if (st.st_dev != w->dev)
-			return zone_error_set(w->err, EXDEV, "%s: on another file system (a mount or "
-					      "a subvolume inside the zone root)", path);
-		struct zone_tree_entry *e = add(w);
-		if (!e)
-			return zone_error_set(w->err, ENOMEM, "out of memory");
-		e->path = TAKE_PTR(path);
-		int r = describe(w, e, dfd, de->d_name, &st);
+		if (st.st_dev != dev)
+			return zone_error_set(err, EXDEV, "%s: on another file system (a mount or "
+					      "a subvolume inside the zone root)", rel);
+		int r = visit(arg, dfd, de->d_name, rel, &st, depth);
 		if (r < 0)
 			return r;
-		if (S_ISDIR(st.st_mode)) {
-			_cleanup_close_ int sub = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY |
-							 O_NOFOLLOW | O_CLOEXEC);
-			if (sub < 0)
-				return zone_error_errno(w->err, errno, "%s", w->t->v[w->t->n - 1].path);
-			/* e may move when the array grows: use the path by index */
-			_cleanup_free_ char *p = strdup(w->t->v[w->t->n - 1].path);
-			if (!p)
-				return zone_error_set(w->err, ENOMEM, "out of memory");
-			if ((r = walk_dir(w, sub, p, depth + 1)) < 0)
-				return r;
-		}
 		errno = 0;
 	}
 	if (errno)
-		return zone_error_errno(w->err, errno, "%s: read the directory", prefix);
+		return zone_error_errno(err, errno, "%s: read the directory", prefix);
 	return 0;
+}
+
+static int walk_entry(void *arg, int dfd, const char *name, const char *rel,
+		      const struct stat *st, int depth)
+{
+	struct walk *w = arg;
+	struct zone_tree_entry *e = add(w);
+	if (!e || !(e->path = strdup(rel)))
+		return zone_error_set(w->err, ENOMEM, "out of memory");
+	int r = describe(w, e, dfd, name, st);
+	if (r < 0 || !S_ISDIR(st->st_mode))
+		return r;
+	_cleanup_close_ int sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					 O_CLOEXEC);
+	if (sub < 0)
+		return zone_error_errno(w->err, errno, "%s", rel);
+	return zone_dir_each(sub, rel, depth + 1, w->dev, walk_entry, w, w->err);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -365,7 +367,7 @@ int zone_tree_scan(int rootfd, unsigned flags, struct zone_tree **out, struct zo
 	if (r >= 0)
 		r = describe(&w, e, rootfd, ".", &st);
 	if (r >= 0)
-		r = walk_dir(&w, rootfd, ".", 0);
+		r = zone_dir_each(rootfd, ".", 0, w.dev, walk_entry, &w, err);
 	if (r < 0) {
 		zone_tree_free(t);
 		return r;

@@ -30,12 +30,7 @@ setup() {
 teardown() {
 	kill_tracked
 	if [ -n "${ZONES_ROOT:-}" ] && [ "$ZONES_ROOT" != "$WORK" ] && [ -d "$ZONES_ROOT" ]; then
-		local z
-		for z in $("$ZONECTL" list 2>/dev/null); do
-			"$ZONECTL" halt "$z" >/dev/null 2>&1 || true
-		done
-		stop_zoned
-		if mountpoint -q "$ZONES_ROOT/run"; then umount -l "$ZONES_ROOT/run"; fi
+		stop_zones
 	fi
 	[ -z "${ACCOUNTS:-}" ] || remove_accounts
 	fs_teardown

@@ -63,16 +63,21 @@ stop_zoned() {
 	done
 }
 
+# stop_zones: halt whatever a failed test left running in $ZONES_ROOT, stop its
+# zoned and make sure its run tmpfs is unmounted.
+stop_zones() {
+	local z
+	for z in $("$ZONECTL" list 2>/dev/null); do
+		"$ZONECTL" halt "$z" >/dev/null 2>&1 || true
+	done
+	stop_zoned
+	# zoned unmounts its run tmpfs when it stops; make sure of it
+	if mountpoint -q "$ZONES_ROOT/run"; then umount -l "$ZONES_ROOT/run"; fi
+}
+
 common_teardown() {
 	if [ -n "${ZONES_ROOT:-}" ] && [ -d "$ZONES_ROOT" ]; then
-		# Halt whatever a failed test left running, stop its zoned, remove the root.
-		local z
-		for z in $("$ZONECTL" list 2>/dev/null); do
-			"$ZONECTL" halt "$z" >/dev/null 2>&1 || true
-		done
-		stop_zoned
-		# zoned unmounts its run tmpfs when it stops; make sure of it
-		if mountpoint -q "$ZONES_ROOT/run"; then umount -l "$ZONES_ROOT/run"; fi
+		stop_zones
 		rm -rf --one-file-system "$ZONES_ROOT"
 	fi
 }
