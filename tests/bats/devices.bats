@@ -13,12 +13,7 @@
 load helpers
 load runtime
 
-setup() { common_setup; }
-
-teardown() {
-	kill_tracked
-	common_teardown
-}
+# setup and teardown: runtime.bash's
 
 DEVPROBE="$ZONES_SRC/tests/helpers/devprobe"
 

@@ -11,12 +11,7 @@
 load helpers
 load runtime
 
-setup() { common_setup; }
-
-teardown() {
-	kill_tracked
-	common_teardown
-}
+# setup and teardown: runtime.bash's
 
 # probe_refused ZONE TEST...: each zprobe TEST is refused inside ZONE; all
 # are tried, and every one that was not refused is named.

@@ -8,6 +8,16 @@
 
 bats_require_minimum_version 1.5.0
 
+# The setup and teardown of a runtime suite: a temp zones root, and at the end
+# the processes a test started (by pid), its zones, zoned and the root gone.
+# A suite that needs more defines its own after loading this file.
+setup() { common_setup; }
+
+teardown() {
+	kill_tracked
+	common_teardown
+}
+
 ZPROBE=${ZPROBE:-$ZONES_BUILD/tests/helpers/zprobe}
 
 # ---- assertions -------------------------------------------------------------

@@ -10,12 +10,7 @@
 load helpers
 load runtime
 
-setup() { common_setup; }
-
-teardown() {
-	kill_tracked
-	common_teardown
-}
+# setup and teardown: runtime.bash's
 
 # ---- helpers ---------------------------------------------------------------------------
 
